@@ -1,0 +1,1 @@
+"""Rulebooks and the pure scoring engine (imports neither telegram nor sqlmodel)."""

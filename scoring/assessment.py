@@ -1,0 +1,135 @@
+"""Inputs and frozen results of the scoring engine.
+
+An :class:`Assessment` holds every figure a view needs (chat reply, JSON,
+spreadsheet), so no view recomputes anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from scoring.periods import Period
+from scoring.rulebook import Label
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One recorded violation, bonus, vote or measurement.
+
+    ``value`` is the raw measured value as written (``"25"`` minutes, ``"good"``,
+    ``"97.5"`` %); the engine reads it by the item's value spec.
+    """
+
+    item: str
+    occurred_at: dt.datetime
+    quantity: Decimal = Decimal(1)
+    value: str | None = None
+    staff: str | None = None
+    note: str | None = None
+    inspector: str | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PastScore:
+    """A previous period's final score, for warnings and deposit bands."""
+
+    period: str
+    score: Decimal
+    months: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One item's total for the period."""
+
+    code: str
+    label: Label
+    kind: str
+    clause: str
+    section: str | None
+    card: str | None
+    count: int  # events
+    quantity: Decimal  # Σ quantity
+    raw_points: Decimal  # before the item's own cap
+    points: Decimal  # after the item's cap (deductions positive, bonuses positive)
+    capped: bool
+    amount: Decimal | None = None  # money this line costs (fee and kpi items)
+    misses: int = 0  # kpi periods missed
+
+
+@dataclass(frozen=True, slots=True)
+class SectionResult:
+    code: str
+    label: Label
+    card: str
+    depth: int
+    cap: Decimal | None
+    deducted_raw: Decimal
+    deducted: Decimal
+    added_raw: Decimal
+    added: Decimal
+    capped: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentResult:
+    code: str
+    label: Label
+    type: str
+    weight: Decimal
+    score: Decimal | None  # None: no inputs in the period
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyResult:
+    currency: str
+    fee_deduction: Decimal | None  # CNY off the fee; None where the scheme has none
+    payout_ratio: Decimal | None  # share of the pool paid; None where there is no pool
+    pool_amount: Decimal | None = None
+    payout_amount: Decimal | None = None
+    score_deduction: Decimal | None = None  # part of fee_deduction driven by the score
+    item_amounts: Decimal = Decimal(0)  # part driven by fee and kpi lines
+    period_payment: Decimal | None = None
+    deposit_refund_ratio: Decimal | None = None
+    deposit_refund_amount: Decimal | None = None
+    notes: tuple[Label, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    code: str
+    level: str  # "triggered" or "at_risk"
+    label: Label
+    clause: str
+    periods: tuple[str, ...]  # the periods below the line that count
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    contract: str
+    rulebook_version: int
+    period: Period
+    score: Decimal | None
+    max_score: Decimal | None
+    points_deducted: Decimal
+    points_added: Decimal
+    lines: tuple[Line, ...]
+    sections: tuple[SectionResult, ...]
+    components: tuple[ComponentResult, ...]
+    money: MoneyResult
+    grade: Label | None
+    warnings: tuple[Warning, ...]
+    complete: bool  # every component had inputs
+    provisional: bool  # the period was not over at ``now``
+    events_counted: int
+    missing: tuple[Label, ...] = ()
+
+    def line(self, code: str) -> Line:
+        for line in self.lines:
+            if line.code == code:
+                return line
+        raise KeyError(code)
