@@ -19,7 +19,9 @@ class Event:
     """One recorded violation, bonus, vote or measurement.
 
     ``value`` is the raw measured value as written (``"25"`` minutes, ``"good"``,
-    ``"97.5"`` %); the engine reads it by the item's value spec.
+    ``"97.5"`` %); the engine reads it by the item's value spec. An aggregated
+    event (``count`` > 1) stands for ``count`` events with the same item and value
+    whose quantities add up to ``quantity`` (storage pre-aggregates with GROUP BY).
     """
 
     item: str
@@ -30,6 +32,7 @@ class Event:
     note: str | None = None
     inspector: str | None = None
     ref: str | None = None
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,9 @@ def load_rulebooks(extra_dirs: Iterable[Path | str] = ()) -> dict[str, Rulebook]
     for path in rulebook_files(extra_dirs):
         book = load_rulebook(path)
         if book.id in books:
-            raise RulebookError(path, [("id", f"{book.id!r} is already defined in {origin[book.id]}")])
+            raise RulebookError(
+                path, [("id", f"{book.id!r} is already defined in {origin[book.id]}")]
+            )
         books[book.id] = book
         origin[book.id] = path
     return books

@@ -438,9 +438,9 @@ class Rulebook(Model):
                 raise ValueError(f"component weights add up to {total}, not 1")
         elif self.score is not None or self.adjustments is not None:
             raise ValueError("score rules and adjustments need at least one component")
-        if self.money.pool is not None or self.grades or self.warnings:
-            if self.score is None:
-                raise ValueError("grades, warnings and pools need a score")
+        needs_score = self.money.pool is not None or self.grades or self.warnings
+        if needs_score and self.score is None:
+            raise ValueError("grades, warnings and pools need a score")
         return self
 
     # -- look-ups -----------------------------------------------------------

@@ -1,0 +1,131 @@
+"""Reading events from CSV: the format of ``floorbot report --events`` and ``floorbot import``.
+
+Header row: ``occurred_at`` (ISO 8601; without an offset it is the contract's local
+time), ``item``, and optional ``quantity`` (default 1), ``value``, ``staff``, ``note``,
+``inspector``. UTF-8 with or without a byte-order mark. All rows or none: every bad
+row is reported with its line number, and no event is returned.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from scoring.assessment import Event
+from scoring.engine import EngineError, parse_value
+from scoring.rulebook import Rulebook
+
+REQUIRED = ("occurred_at", "item")
+OPTIONAL = ("quantity", "value", "staff", "note", "inspector")
+MAX_FIELD = 4096
+MAX_ERRORS_SHOWN = 50
+
+
+class EventsCsvError(ValueError):
+    """A CSV that cannot be read; ``problems`` lists ``(line, reason)``."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        self.problems = problems
+        shown = [f"line {line}: {reason}" for line, reason in problems[:MAX_ERRORS_SHOWN]]
+        if len(problems) > MAX_ERRORS_SHOWN:
+            shown.append(f"... and {len(problems) - MAX_ERRORS_SHOWN} more")
+        super().__init__("\n".join(shown))
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EventsCsvError(
+            [(0, f"the file is not UTF-8 (byte {exc.start}); save it as 'CSV UTF-8' and retry")]
+        ) from None
+
+
+def parse_time(text: str, tz: ZoneInfo) -> dt.datetime:
+    """An ISO 8601 time; without an offset it is local time in ``tz``."""
+    moment = dt.datetime.fromisoformat(text.strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment
+
+
+def _row_event(book: Rulebook, tz: ZoneInfo, row: dict[str, str]) -> Event:
+    raw_time = (row.get("occurred_at") or "").strip()
+    if not raw_time:
+        raise ValueError("occurred_at is empty (write e.g. 2026-07-03T08:40)")
+    try:
+        occurred = parse_time(raw_time, tz)
+    except ValueError:
+        raise ValueError(f"occurred_at {raw_time!r} is not an ISO 8601 time") from None
+    code = (row.get("item") or "").strip()
+    try:
+        item = book.item(code)
+    except KeyError:
+        raise ValueError(f"unknown item {code!r} for contract {book.id}") from None
+    raw_qty = (row.get("quantity") or "").strip() or "1"
+    try:
+        quantity = Decimal(raw_qty)
+    except InvalidOperation:
+        raise ValueError(f"quantity {raw_qty!r} is not a number") from None
+    if not quantity.is_finite() or quantity <= 0:
+        raise ValueError(f"quantity {raw_qty!r} must be a positive number")
+    value = (row.get("value") or "").strip() or None
+    parse_value(item, value)  # EngineError names what is wrong
+    return Event(
+        item=item.code,
+        occurred_at=occurred,
+        quantity=quantity,
+        value=value,
+        staff=_text(row, "staff"),
+        note=_text(row, "note"),
+        inspector=_text(row, "inspector"),
+    )
+
+
+def _text(row: dict[str, str], key: str) -> str | None:
+    value = (row.get(key) or "").strip()
+    return value or None
+
+
+def read_events_csv(source: Path | str | bytes, book: Rulebook) -> list[Event]:
+    """Every row as an Event, or EventsCsvError listing every bad row."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    reader = csv.DictReader(io.StringIO(_decode(data), newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    if missing or unknown:
+        reasons = []
+        if missing:
+            reasons.append(f"missing column(s) {', '.join(missing)}")
+        if unknown:
+            reasons.append(f"unknown column(s) {', '.join(unknown)}")
+        allowed = ", ".join(REQUIRED + OPTIONAL)
+        raise EventsCsvError([(1, "; ".join(reasons) + f" (columns: {allowed})")])
+    reader.fieldnames = header
+    tz = ZoneInfo(book.contract.timezone)
+    events: list[Event] = []
+    problems: list[tuple[int, str]] = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                problems.append((line, "more cells than columns"))
+                continue
+            too_long = [k for k, v in row.items() if v is not None and len(v) > MAX_FIELD]
+            if too_long:
+                problems.append((line, f"{too_long[0]} is longer than {MAX_FIELD} characters"))
+                continue
+            try:
+                events.append(_row_event(book, tz, row))
+            except (ValueError, EngineError) as exc:
+                problems.append((line, str(exc)))
+    except csv.Error as exc:
+        problems.append((reader.line_num, f"not valid CSV: {exc}"))
+    if problems:
+        raise EventsCsvError(problems)
+    return events
