@@ -1,0 +1,35 @@
+# floorbot: `make run` installs and runs the bot; `make test` installs and runs every check.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+
+.PHONY: install run test lint bench
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/floorbot db upgrade
+	$(BIN)/floorbot run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# PostgreSQL: .ci/postgres.sh installs (Debian packages) and starts a throwaway server on
+# loopback and prints FLOORBOT_TEST_POSTGRES_URL. Without it the PostgreSQL tests skip,
+# except on CI (CI=true), where a missing server fails the run.
+test: lint
+	@pg_env="$$(bash .ci/postgres.sh)" || { \
+	  if [ "$${CI:-}" = "true" ]; then echo "PostgreSQL could not be started" >&2; exit 1; fi; \
+	  echo "warning: no PostgreSQL; its tests will be skipped" >&2; pg_env=""; }; \
+	eval "$$pg_env"; $(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m benchmarks.bench_engine
