@@ -104,25 +104,63 @@ class _Read:
     value: Decimal | str | None
 
 
+_UNREAD = object()
+_RAW_KINDS = (ItemKind.KPI, ItemKind.MEASURE)
+
+
 def _read_events(book: Rulebook, events: Iterable[Event], period: Period) -> list[_Read]:
+    """Validate every event; keep the period's, pre-aggregated by (item, value) where the
+    engine needs no timestamps (KPI and measure items keep each row)."""
     items = {i.code: i for i in book.items}
-    out = []
+    bounds: dict[object, tuple[dt.datetime, dt.datetime]] = {}
+    parsed: dict[tuple[str, str | None], Decimal | str | None] = {}
+    totals: dict[tuple[str, str | None], tuple[Event, int, Decimal]] = {}
+    raw: list[_Read] = []
     for event in events:
-        item = items.get(event.item)
-        if item is None:
-            raise EngineError(f"unknown item {event.item!r} for contract {book.id}")
+        key = (event.item, event.value)
+        value = parsed.get(key, _UNREAD)
+        if value is _UNREAD:
+            value = parsed[key] = _checked_value(book, items, event)
         if event.quantity < 0 or event.count < 1:
-            raise EngineError(f"item {item.code}: quantity must not be negative")
-        value = parse_value(item, event.value)
-        if item.kind is ItemKind.RATING:
-            component = _component(book, item.component)
-            assert isinstance(component, RatingComponent)
-            if value not in component.scale:
-                levels = ", ".join(component.scale)
-                raise EngineError(f"item {item.code}: {value!r} is not a level ({levels})")
-        if period.contains(event.occurred_at):
-            out.append(_Read(item, event, value))
-    return out
+            raise EngineError(f"item {event.item}: quantity must not be negative")
+        zone = event.occurred_at.tzinfo
+        if zone not in bounds:
+            bounds[zone] = _bounds_in(period, event)
+        start, end = bounds[zone]
+        if not start <= event.occurred_at < end:
+            continue
+        item = items[event.item]
+        if item.kind in _RAW_KINDS:
+            raw.append(_Read(item, event, value))
+            continue
+        first, count, quantity = totals.get(key, (event, 0, ZERO))
+        totals[key] = (first, count + event.count, quantity + event.quantity)
+    for key, (first, count, quantity) in totals.items():
+        merged = Event(first.item, first.occurred_at, quantity, first.value, count=count)
+        raw.append(_Read(items[key[0]], merged, parsed[key]))
+    return raw
+
+
+def _bounds_in(period: Period, event: Event) -> tuple[dt.datetime, dt.datetime]:
+    """The period's bounds in the event's own zone: same-zone comparisons are the fast ones."""
+    zone = event.occurred_at.tzinfo
+    if zone is None:
+        raise EngineError(f"item {event.item}: time {event.occurred_at} has no offset")
+    return period.start_utc.astimezone(zone), period.end_utc.astimezone(zone)
+
+
+def _checked_value(book: Rulebook, items: dict[str, Item], event: Event) -> Decimal | str | None:
+    item = items.get(event.item)
+    if item is None:
+        raise EngineError(f"unknown item {event.item!r} for contract {book.id}")
+    value = parse_value(item, event.value)
+    if item.kind is ItemKind.RATING:
+        component = _component(book, item.component)
+        assert isinstance(component, RatingComponent)
+        if value not in component.scale:
+            levels = ", ".join(component.scale)
+            raise EngineError(f"item {item.code}: {value!r} is not a level ({levels})")
+    return value
 
 
 def _component(book: Rulebook, code: str | None) -> object:
@@ -390,7 +428,7 @@ def _money(
             score_deduction = gap * rules.percent_below.percent_per_point / HUNDRED * payment.amount
     has_score_money = rules.linear is not None or rules.percent_below is not None
     fee_deduction: Decimal | None = None
-    if has_score_money or has_items:
+    if (has_score_money or has_items) and not (has_score_money and score is None):
         fee_deduction = (score_deduction or ZERO) + item_amounts
         fee_deduction = fee_deduction.quantize(CENT, ROUND_HALF_UP)
 
