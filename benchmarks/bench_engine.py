@@ -42,7 +42,9 @@ def make_events(n: int, seed: int = 7) -> list[Event]:
             dt.time(rng.randrange(24), rng.randrange(60)),
             tzinfo=period.tz,
         )
-        events.append(Event(item.code, when, Decimal(rng.randint(1, 3)), value, staff=f"s{k % 500}"))
+        events.append(
+            Event(item.code, when, Decimal(rng.randint(1, 3)), value, staff=f"s{k % 500}")
+        )
     return events
 
 
@@ -62,7 +64,9 @@ def main() -> None:
         result = assess(book, events, period, now=now)
         timings.append(time.perf_counter() - start)
     assert result is not None
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
     print(f"contract {CONTRACT}, period {PERIOD}, {args.events} events, {args.repeat} runs")
     print(f"score {result.score}, fee deduction {result.money.fee_deduction} CNY")
     print(f"median {statistics.median(timings) * 1000:.1f} ms, best {min(timings) * 1000:.1f} ms")

@@ -46,7 +46,7 @@ def report(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="text, json or xlsx")] = Format.TEXT,
     output: Annotated[
-        Path | None, typer.Option("--output", help="write here instead of standard output")
+        Path | None, typer.Option("--output", "-o", help="write here instead of standard output")
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (text only)")] = None,
 ) -> None:

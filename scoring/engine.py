@@ -104,7 +104,6 @@ class _Read:
     value: Decimal | str | None
 
 
-_UNREAD = object()
 _RAW_KINDS = (ItemKind.KPI, ItemKind.MEASURE)
 
 
@@ -118,9 +117,9 @@ def _read_events(book: Rulebook, events: Iterable[Event], period: Period) -> lis
     raw: list[_Read] = []
     for event in events:
         key = (event.item, event.value)
-        value = parsed.get(key, _UNREAD)
-        if value is _UNREAD:
-            value = parsed[key] = _checked_value(book, items, event)
+        if key not in parsed:
+            parsed[key] = _checked_value(book, items, event)
+        value = parsed[key]
         if event.quantity < 0 or event.count < 1:
             raise EngineError(f"item {event.item}: quantity must not be negative")
         zone = event.occurred_at.tzinfo

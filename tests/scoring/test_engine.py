@@ -134,7 +134,9 @@ def test_consecutive_warning_at_risk_then_triggered():
     assert [(w.code, w.level) for w in first.warnings] == [("two_below_80", "at_risk")]
     second = run(*low, history=(PastScore("2026-06", Decimal("79.9")),))
     assert [(w.code, w.level) for w in second.warnings] == [("two_below_80", "triggered")]
-    broken = run(*low, history=(PastScore("2026-05", Decimal(70)), PastScore("2026-06", Decimal(80))))
+    broken = run(
+        *low, history=(PastScore("2026-05", Decimal(70)), PastScore("2026-06", Decimal(80)))
+    )
     assert [w.level for w in broken.warnings] == ["at_risk"]
 
 
