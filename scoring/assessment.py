@@ -97,6 +97,9 @@ class MoneyResult:
     score_deduction: Decimal | None = None  # part of fee_deduction driven by the score
     item_amounts: Decimal = Decimal(0)  # part driven by fee and kpi lines
     period_payment: Decimal | None = None
+    pool_year: str | None = None  # the pool year the period is in
+    pool_year_average: Decimal | None = None  # mean score of the year's periods so far
+    pool_year_ratio: Decimal | None = None  # the band of that mean: what the pool pays
     deposit_refund_ratio: Decimal | None = None
     deposit_refund_amount: Decimal | None = None
     notes: tuple[Label, ...] = ()

@@ -440,6 +440,8 @@ def _money(
             if payout_ratio is not None:
                 payout_amount = (pool_amount * payout_ratio).quantize(CENT, ROUND_HALF_UP)
 
+    year_label, year_average, year_ratio = _pool_year(book, period, score, history)
+
     refund_ratio = refund_amount = None
     deposit = book.contract.deposit
     if deposit is not None and score is not None:
@@ -459,10 +461,35 @@ def _money(
         score_deduction=None if score_deduction is None else score_deduction.quantize(CENT),
         item_amounts=item_amounts.quantize(CENT, ROUND_HALF_UP),
         period_payment=period_payment,
+        pool_year=year_label,
+        pool_year_average=year_average,
+        pool_year_ratio=year_ratio,
         deposit_refund_ratio=refund_ratio,
         deposit_refund_amount=refund_amount,
         notes=tuple(notes),
     )
+
+
+def _pool_year(
+    book: Rulebook, period: Period, score: Decimal | None, history: Sequence[PastScore]
+) -> tuple[str | None, Decimal | None, Decimal | None]:
+    """The pool year of the period, the mean score of its periods so far and that mean's band."""
+    pool = book.money.pool
+    if pool is None or score is None:
+        return None, None, None
+    month = period.start.strftime("%Y-%m")
+    year = next((y for y in pool.years if y.first_month <= month <= y.last_month), None)
+    if year is None:
+        return None, None, None
+    scores = [p.score for p in history if year.first_month <= p.period[:7] <= year.last_month]
+    scores.append(score)
+    mean = (sum(scores, ZERO) / len(scores)).quantize(book_quantum(book), ROUND_HALF_UP)
+    band = band_for(pool.bands, mean)
+    return year.label, mean, band.ratio if band is not None else None
+
+
+def book_quantum(book: Rulebook) -> Decimal:
+    return book.score.quantum if book.score is not None else CENT
 
 
 def _warnings(

@@ -93,6 +93,9 @@ def to_data(a: Assessment) -> dict[str, Any]:
             "score_deduction": _num(m.score_deduction),
             "item_amounts": _num(m.item_amounts),
             "period_payment": _num(m.period_payment),
+            "pool_year": m.pool_year,
+            "pool_year_average": _num(m.pool_year_average),
+            "pool_year_ratio": _num(m.pool_year_ratio),
             "deposit_refund_ratio": _num(m.deposit_refund_ratio),
             "deposit_refund_amount": _num(m.deposit_refund_amount),
             "notes": [_label(n) for n in m.notes],
@@ -122,6 +125,7 @@ _TEXT = {
     "fee": {"zh": "扣减服务费", "en": "Fee deduction"},
     "payout": {"zh": "绩效金支付比例", "en": "Payout ratio"},
     "deposit": {"zh": "履约保证金退还", "en": "Deposit refund"},
+    "pool_year": {"zh": "年度平均分及支付比例", "en": "Year's mean score and payout"},
     "grade": {"zh": "等次", "en": "Grade"},
     "warnings": {"zh": "预警", "en": "Warnings"},
     "lines": {"zh": "扣分明细", "en": "Lines"},
@@ -160,6 +164,11 @@ def to_text(a: Assessment, book: Rulebook, lang: str = "zh") -> str:
         out.append(f"{_t('fee', lang)}: {_num(m.fee_deduction)} {m.currency}")
     if m.payout_ratio is not None:
         out.append(f"{_t('payout', lang)}: {_num(m.payout_ratio * 100)}%")
+    if m.pool_year_ratio is not None:
+        out.append(
+            f"{_t('pool_year', lang)} ({m.pool_year}): {_num(m.pool_year_average)} → "
+            f"{_num(m.pool_year_ratio * 100)}%"
+        )
     if m.deposit_refund_ratio is not None:
         amount = f" = {_num(m.deposit_refund_amount)} {m.currency}"
         out.append(f"{_t('deposit', lang)}: {_num(m.deposit_refund_ratio * 100)}%{amount}")

@@ -296,11 +296,25 @@ class PercentBelowMoney(Model):
     clause: str
 
 
+class PoolYear(Model):
+    """A year of the pool: its band is chosen by the mean of the monthly scores in it."""
+
+    label: str
+    first_month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    last_month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    clause: str
+
+
 class PayoutPool(Model):
-    """A performance pool (share of the price) paid by score bands (002)."""
+    """A performance pool (share of the price) paid by score bands (002).
+
+    With ``years``, the band that pays is the one of the year's mean monthly score; each
+    period still shows the band its own score falls in.
+    """
 
     share_of_price: Ratio
     bands: tuple[Band, ...]
+    years: tuple[PoolYear, ...] = ()
     clause: str
 
 

@@ -176,6 +176,9 @@ def _totals(ws: Worksheet, a: Assessment, row: int) -> int:
         rows.append(("扣减服务费（元）", m.fee_deduction))
     if m.payout_ratio is not None:
         rows.append(("绩效考核金额支付比例", f"{m.payout_ratio * 100:.0f}%"))
+    if m.pool_year_ratio is not None:
+        rows.append((f"{m.pool_year}月平均分", m.pool_year_average))
+        rows.append((f"{m.pool_year}绩效考核金额支付比例", f"{m.pool_year_ratio * 100:.0f}%"))
     if m.deposit_refund_ratio is not None:
         rows.append(("履约保证金退还比例", f"{m.deposit_refund_ratio * 100:.0f}%"))
     for w in a.warnings:

@@ -164,3 +164,15 @@ def test_bad_events_are_refused_with_the_reason(event: Event, message: str):
 def test_naive_now_is_refused():
     with pytest.raises(EngineError):
         assess(BOOK, [], JULY, now=dt.datetime(2026, 8, 1))
+
+
+def test_an_incomplete_quarter_has_no_score_and_no_fee_figure():
+    # key-station-2024: without rating votes the quarter cannot be scored (附件3 第八条), so
+    # the 1 % per point (第十条) cannot be priced either: null, not a reassuring 0.
+    from scoring.loader import BUILTIN_DIR
+
+    book = load_rulebook(BUILTIN_DIR / "key-station-2024.yaml")
+    a = assess(book, [], parse_period(book, "2024Q1"), now=AFTER)
+    assert a.score is None
+    assert not a.complete
+    assert a.money.fee_deduction is None
