@@ -18,6 +18,8 @@ app = typer.Typer(
 COMMAND_MODULES = (
     "bot.cli_rulebooks",
     "bot.cli_report",
+    "bot.cli_db",
+    "bot.cli_data",
 )
 
 for _name in COMMAND_MODULES:

@@ -10,16 +10,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli_common import fail, rulebook, settings
-from scoring.assessment import Assessment, Event
+from bot.cli_db import run_on_database
+from scoring.assessment import Assessment, Event, PastScore
 from scoring.engine import EngineError, assess
 from scoring.events_csv import EventsCsvError, read_events_csv
-from scoring.history import history_from_events
-from scoring.periods import PeriodError, parse_period
+from scoring.history import MAX_PERIODS, history_from_events, past_scores
+from scoring.periods import Period, PeriodError, parse_period, previous_periods
 from scoring.render import to_data, to_text
 from scoring.rulebook import Rulebook
 from scoring.xlsx import assessment_xlsx
+from storage.db import session_factory
+from storage.directory import get_contract
+from storage.queries import events_for_period
 
 
 class Format(StrEnum):
@@ -32,10 +37,36 @@ def register(root: typer.Typer) -> None:
     root.command("report")(report)
 
 
-def _events_from_database(book: Rulebook, contract: str, period_label: str) -> list[Event]:
-    from bot.cli_storage_bridge import events_for_report
+def _from_database(
+    contract_id: str, period_text: str, now: dt.datetime
+) -> tuple[Rulebook, Period, list[Event], list[PastScore]]:
+    """The contract's rulebook, the period, its events and the earlier periods' scores."""
 
-    return events_for_report(settings(), contract, book, period_label)
+    async def work(engine: AsyncEngine) -> tuple[Rulebook, Period, list[Event], list[PastScore]]:
+        async with session_factory(engine)() as session:
+            contract = await get_contract(session, contract_id)
+            book = _book_of(contract.rulebook_id)
+            chosen = _period(book, period_text)
+            cache: dict[str, list[Event]] = {}
+            for past in [*previous_periods(book, chosen, MAX_PERIODS), chosen]:
+                cache[past.label] = await events_for_period(
+                    session, contract_id=contract.id, book=book, period=past
+                )
+        history = past_scores(book, chosen, lambda p: cache[p.label], now=now)
+        return book, chosen, cache[chosen.label], history
+
+    return run_on_database(work)
+
+
+def _book_of(book_id: str) -> Rulebook:
+    return rulebook(settings(), book_id)
+
+
+def _period(book: Rulebook, text: str) -> Period:
+    try:
+        return parse_period(book, text)
+    except PeriodError as exc:
+        fail(str(exc))
 
 
 def report(
@@ -50,29 +81,33 @@ def report(
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (text only)")] = None,
 ) -> None:
-    """Assess one contract for one period from a CSV of events or from the database."""
+    """Assess one contract for one period from a CSV of events or from the database.
+
+    With --events, --contract names a rulebook; without, a contract in the database.
+    """
     config = settings()
-    book = rulebook(config, contract)
-    try:
-        chosen = parse_period(book, period)
-    except PeriodError as exc:
-        fail(str(exc))
-    if events is not None:
-        if not events.is_file():
-            fail(f"{events}: no such file")
-        try:
-            rows = read_events_csv(events, book)
-        except EventsCsvError as exc:
-            fail(f"{events}: no report produced:\n{exc}")
-    else:
-        rows = _events_from_database(book, contract, chosen.label)
     now = dt.datetime.now(dt.UTC)
     try:
-        history = history_from_events(book, rows, chosen, now=now)
+        if events is not None:
+            book = rulebook(config, contract)
+            chosen = _period(book, period)
+            rows = _read_csv(events, book)
+            history = history_from_events(book, rows, chosen, now=now)
+        else:
+            book, chosen, rows, history = _from_database(contract, period, now)
         result = assess(book, rows, chosen, now=now, history=history)
     except EngineError as exc:
         fail(str(exc))
     _emit(result, book, fmt, output, lang or config.default_language)
+
+
+def _read_csv(path: Path, book: Rulebook) -> list[Event]:
+    if not path.is_file():
+        fail(f"{path}: no such file")
+    try:
+        return read_events_csv(path, book)
+    except EventsCsvError as exc:
+        fail(f"{path}: no report produced:\n{exc}")
 
 
 def _emit(result: Assessment, book: Rulebook, fmt: Format, output: Path | None, lang: str) -> None:

@@ -1,0 +1,145 @@
+"""The async engine and sessions, migrations, and the check that the schema is current.
+
+One URL chooses the database (``Settings.database_url``): SQLite through aiosqlite by
+default, PostgreSQL through asyncpg. SQLite runs in WAL mode with foreign keys on, and
+SQLAlchemy (not the sqlite3 module) emits BEGIN, so transactions and DDL behave as on
+PostgreSQL. Write transactions on SQLite start with BEGIN IMMEDIATE (:func:`write_session`)
+so concurrent writers queue behind the busy timeout instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Connection, event, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.errors import SchemaError
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+BEGIN_MODE = "floorbot_sqlite_begin"
+_BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE"})
+UPGRADE_COMMAND = "floorbot db upgrade"
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """WAL, foreign keys, a busy timeout; leave BEGIN to SQLAlchemy."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN, or BEGIN IMMEDIATE when the connection asked for it (write transactions)."""
+    mode = conn.get_execution_options().get(BEGIN_MODE, "DEFERRED")
+    if mode not in _BEGIN_MODES:
+        raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine for ``url`` (sqlite+aiosqlite:// or postgresql+asyncpg://)."""
+    engine = create_async_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    """Sessions whose objects stay readable after commit."""
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def write_session(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
+    """A session in one write transaction: committed on success, rolled back on error."""
+    async with factory() as session, session.begin():
+        await session.connection(execution_options={BEGIN_MODE: "IMMEDIATE"})
+        yield session
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# -- migrations ---------------------------------------------------------------
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration, built in code; migrations run on ``connection`` when given."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The revision this code expects the database to be at."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise SchemaError("no migrations found in " + str(MIGRATIONS_DIR))
+    return head
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    command.upgrade(alembic_config(connection), revision)
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (default: the latest) in one transaction."""
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade, revision)
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The database's schema revision; None when it has never been migrated."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(_current)
+
+
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+async def check_schema(engine: AsyncEngine) -> None:
+    """Raise SchemaError, naming the command to run, unless the schema is the latest."""
+    current = await current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    where = display_url(str(engine.url))
+    if current is None:
+        raise SchemaError(f"the database {where} is not set up yet: run `{UPGRADE_COMMAND}`")
+    if not _known_revision(current):
+        raise SchemaError(
+            f"the database {where} is at schema revision {current}, which this floorbot does "
+            "not know (it was migrated by a newer version): install that version"
+        )
+    raise SchemaError(
+        f"the database {where} is at schema revision {current}, this floorbot needs {head}: "
+        f"run `{UPGRADE_COMMAND}`"
+    )

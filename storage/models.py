@@ -1,0 +1,321 @@
+"""The tables: contracts and people, the append-only ledger of entries, and the bookkeeping.
+
+Entries (violation reports and measurements) are never updated or deleted: a void, a
+correction or a change of state is a new :class:`EntryAction` row saying who, when and why.
+Every time is an aware UTC datetime; quantities are exact decimals (see storage.types).
+"""
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from storage.types import BigId, ExactDecimal, UtcDateTime
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CODE_LENGTH = 64
+NAME_LENGTH = 200
+
+
+class Role(StrEnum):
+    """What a person may do on a contract."""
+
+    ADMIN = "admin"
+    MANAGER = "manager"
+    INSPECTOR = "inspector"
+    VENDOR_LEAD = "vendor_lead"
+
+
+class ActionKind(StrEnum):
+    """An append-only action on an entry: only void and correct change the score."""
+
+    VOID = "void"
+    CORRECT = "correct"
+    STATE = "state"
+
+
+class EntryState(StrEnum):
+    """The states a dispute moves an entry through (recorded by ActionKind.STATE)."""
+
+    RECORDED = "recorded"
+    DISPUTED = "disputed"
+    UPHELD = "upheld"
+    WITHDRAWN = "withdrawn"
+    ADJUSTED = "adjusted"
+    VOIDED = "voided"
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    WITHDRAWN = "withdrawn"
+    ADJUSTED = "adjusted"
+
+
+def _one_of(column: str, values: type[StrEnum], name: str) -> CheckConstraint:
+    """A CHECK that ``column`` holds one of an enum's values."""
+    listed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
+
+
+class Contract(SQLModel, table=True):
+    """A service contract assessed by one rulebook."""
+
+    __tablename__ = "contracts"
+
+    id: str = Field(primary_key=True, max_length=CODE_LENGTH)
+    rulebook_id: str = Field(max_length=CODE_LENGTH)
+    client: str = Field(max_length=NAME_LENGTH)
+    vendor: str = Field(max_length=NAME_LENGTH)
+    timezone: str = Field(max_length=CODE_LENGTH)
+    schedule: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class RosterMember(SQLModel, table=True):
+    """One of the vendor's staff on a contract, by staff number."""
+
+    __tablename__ = "roster"
+    __table_args__ = (UniqueConstraint("contract_id", "staff_no"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    staff_no: str = Field(max_length=CODE_LENGTH)
+    name: str = Field(max_length=NAME_LENGTH)
+    role: str | None = Field(default=None, max_length=NAME_LENGTH)
+    active_from: dt.date | None = None
+    active_to: dt.date | None = None
+    updated_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class Person(SQLModel, table=True):
+    """Someone who uses the bot."""
+
+    __tablename__ = "people"
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    telegram_user_id: int = Field(sa_type=BigInteger, unique=True)
+    display_name: str = Field(max_length=NAME_LENGTH)
+    language: str | None = Field(default=None, max_length=16)
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class Membership(SQLModel, table=True):
+    """A person's role on a contract."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("person_id", "contract_id", "role"),
+        _one_of("role", Role, "role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    person_id: int = Field(foreign_key="people.id", sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH, index=True)
+    role: str = Field(max_length=16)
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class Invite(SQLModel, table=True):
+    """A one-time code that grants a role on a contract until it expires."""
+
+    __tablename__ = "invites"
+    __table_args__ = (_one_of("role", Role, "role"),)
+
+    code: str = Field(primary_key=True, max_length=CODE_LENGTH)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    role: str = Field(max_length=16)
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+    expires_at: dt.datetime = Field(sa_type=UtcDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="people.id", sa_type=BigId)
+    created_via: str = Field(max_length=NAME_LENGTH)
+    used_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    used_by_id: int | None = Field(default=None, foreign_key="people.id", sa_type=BigId)
+
+
+class ImportBatch(SQLModel, table=True):
+    """One imported CSV file; the same file (by SHA-256) is never imported twice."""
+
+    __tablename__ = "import_batches"
+    __table_args__ = (UniqueConstraint("contract_id", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    source_name: str = Field(max_length=500)
+    sha256: str = Field(max_length=64)
+    rows_read: int
+    rows_recorded: int
+    created_by: str = Field(max_length=NAME_LENGTH)
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class Entry(SQLModel, table=True):
+    """A violation report or a measurement. Append-only: never updated, never deleted."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        # A contract's events in a period; covers the GROUP BY of events_for_period.
+        Index("ix_entries_period", "contract_id", "occurred_at", "item", "value", "quantity"),
+        # A staff member's history.
+        Index("ix_entries_staff", "contract_id", "staff", "occurred_at"),
+        # An inspector's latest reports; the entry a Telegram message produced.
+        Index("ix_entries_reporter", "reported_by_id", "id"),
+        Index("ix_entries_source", "source_chat_id", "source_message_id"),
+        # The natural key of an imported row: re-importing it records nothing.
+        UniqueConstraint("contract_id", "import_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    item: str = Field(max_length=CODE_LENGTH)
+    occurred_at: dt.datetime = Field(sa_type=UtcDateTime)
+    quantity: Decimal = Field(sa_type=ExactDecimal)
+    value: str | None = Field(default=None, max_length=NAME_LENGTH)
+    staff: str | None = Field(default=None, max_length=NAME_LENGTH)
+    note: str | None = Field(default=None, sa_type=Text)
+    inspector: str | None = Field(default=None, max_length=NAME_LENGTH)
+    reported_by_id: int | None = Field(default=None, foreign_key="people.id", sa_type=BigId)
+    source_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    source_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    import_batch_id: int | None = Field(
+        default=None, foreign_key="import_batches.id", sa_type=BigId
+    )
+    import_key: str | None = Field(default=None, max_length=64)
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class Evidence(SQLModel, table=True):
+    """A photo attached to an entry: the Telegram file and the SHA-256 of what was downloaded."""
+
+    __tablename__ = "evidence"
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    entry_id: int = Field(foreign_key="entries.id", sa_type=BigId, index=True)
+    telegram_file_id: str = Field(max_length=256)
+    telegram_file_unique_id: str | None = Field(default=None, max_length=CODE_LENGTH)
+    sha256: str = Field(max_length=64)
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class EntryAction(SQLModel, table=True):
+    """A void, a correction or a change of state of an entry: who, when and why."""
+
+    __tablename__ = "entry_actions"
+    __table_args__ = (
+        Index("ix_entry_actions_entry", "entry_id", "id"),
+        Index("ix_entry_actions_contract", "contract_id", "kind"),
+        _one_of("kind", ActionKind, "kind"),
+        CheckConstraint(
+            "(kind = 'state') = (state IS NOT NULL)", name="state_only_on_state_actions"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    entry_id: int = Field(foreign_key="entries.id", sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    kind: str = Field(max_length=16)
+    state: str | None = Field(default=None, max_length=16)
+    quantity: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    value: str | None = Field(default=None, max_length=NAME_LENGTH)
+    reason: str = Field(sa_type=Text)
+    actor_id: int = Field(foreign_key="people.id", sa_type=BigId)
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class Dispute(SQLModel, table=True):
+    """A vendor lead's objection to an entry, and how it was resolved."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (
+        Index("ix_disputes_open", "contract_id", "status", "opened_at"),
+        # At most one open dispute per entry.
+        Index(
+            "uq_disputes_open_entry",
+            "entry_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+        _one_of("status", DisputeStatus, "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    entry_id: int = Field(foreign_key="entries.id", sa_type=BigId, index=True)
+    status: str = Field(max_length=16)
+    reason: str = Field(sa_type=Text)
+    opened_by_id: int = Field(foreign_key="people.id", sa_type=BigId)
+    opened_at: dt.datetime = Field(sa_type=UtcDateTime)
+    resolved_by_id: int | None = Field(default=None, foreign_key="people.id", sa_type=BigId)
+    resolved_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    resolution: str | None = Field(default=None, sa_type=Text)
+
+
+class DigestDelivery(SQLModel, table=True):
+    """A digest sent to a person, so a period's digest is never sent twice."""
+
+    __tablename__ = "digest_deliveries"
+    __table_args__ = (UniqueConstraint("contract_id", "person_id", "kind", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    person_id: int = Field(foreign_key="people.id", sa_type=BigId)
+    kind: str = Field(max_length=16)
+    period: str = Field(max_length=32)
+    chat_id: int = Field(sa_type=BigInteger)
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    sent_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class ClosedPeriod(SQLModel, table=True):
+    """A period whose assessment is final, with the figures it was closed with."""
+
+    __tablename__ = "closed_periods"
+    __table_args__ = (UniqueConstraint("contract_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    period: str = Field(max_length=32)
+    rulebook_version: int
+    score: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    summary: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    closed_by_id: int | None = Field(default=None, foreign_key="people.id", sa_type=BigId)
+    closed_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class AuditRecord(SQLModel, table=True):
+    """One change of state anywhere: who (a person or a CLI user), what, on which subject."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_contract", "contract_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    at: dt.datetime = Field(sa_type=UtcDateTime)
+    actor: str = Field(max_length=NAME_LENGTH)
+    contract_id: str | None = Field(
+        default=None, foreign_key="contracts.id", max_length=CODE_LENGTH
+    )
+    action: str = Field(max_length=CODE_LENGTH)
+    subject: str = Field(max_length=NAME_LENGTH)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """A Telegram update already handled: a redelivery of it is ignored."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    processed_at: dt.datetime = Field(sa_type=UtcDateTime)

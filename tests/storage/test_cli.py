@@ -1,0 +1,189 @@
+"""The data commands through the real CLI: clear one-line errors, never a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from bot.cli import app
+from storage.db import create_engine
+from tests.storage.factories import RULEBOOK_DIR, count_entries
+
+EVENTS = (
+    "occurred_at,item,quantity,value,staff\n"
+    "2026-07-03T09:00,dress_code,1,,A01\n"
+    "2026-07-06T08:40,late_arrival,1,25,B02\n"
+)
+CODE = re.compile(r"^[A-Za-z0-9]{22}$")
+
+
+class Invoke(Protocol):
+    def __call__(self, *args: str, **env: str) -> Result: ...
+
+
+@pytest.fixture
+def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """Run ``floorbot ARGS`` against the test database; extra env via keywords."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args: str, **env: str) -> Result:
+        environment = {
+            "FLOORBOT_DATABASE_URL": database_url,
+            "FLOORBOT_RULEBOOK_DIRS": str(RULEBOOK_DIR),
+            "FLOORBOT_BOT_USERNAME": "",
+            **env,
+        }
+        return runner.invoke(app, list(args), env=environment)
+
+    return invoke
+
+
+@pytest.fixture
+def with_contract(run: Invoke) -> None:
+    result = run("contract", "add", "c1", "--rulebook", "storage-test")
+    assert result.exit_code == 0, result.output
+
+
+def _entries(url: str) -> int:
+    async def count() -> int:
+        engine = create_engine(url)
+        try:
+            return await count_entries(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(count())
+
+
+def _refused(result: Result, *phrases: str) -> None:
+    """A non-zero exit with one `error:` line naming what to do, and no traceback."""
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.output.startswith("error: ")
+    for phrase in phrases:
+        assert phrase in result.output
+
+
+def test_db_upgrade_sets_up_an_empty_database(empty_database_url: str) -> None:
+    runner = CliRunner()
+    env = {"FLOORBOT_DATABASE_URL": empty_database_url}
+    _refused(runner.invoke(app, ["db", "current"], env=env), "run `floorbot db upgrade`")
+    _refused(runner.invoke(app, ["contract", "list"], env=env), "run `floorbot db upgrade`")
+    upgraded = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert upgraded.exit_code == 0 and "upgraded the schema from empty to" in upgraded.output
+    current = runner.invoke(app, ["db", "current"], env=env)
+    assert current.exit_code == 0 and "(the latest)" in current.output
+    again = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert again.exit_code == 0 and "nothing to do" in again.output
+
+
+def test_contracts_are_added_and_listed(run: Invoke) -> None:
+    assert "No contracts yet" in run("contract", "list").output
+    added = run("contract", "add", "hall-7", "--rulebook", "storage-test", "--client", "Hall 7")
+    assert added.exit_code == 0, added.output
+    assert run("contract", "list").output.split("\t")[:4] == [
+        "hall-7",
+        "storage-test",
+        "Asia/Shanghai",
+        "Hall 7",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "phrases"),
+    [
+        (["--rulebook", "nope"], ["unknown rulebook 'nope'", "storage-test"]),
+        (["--rulebook", "storage-test", "--timezone", "Mars/Base"], ["unknown time zone"]),
+        (["--rulebook", "storage-test", "--schedule", "daily"], ["KEY=VALUE"]),
+    ],
+)
+def test_a_bad_contract_is_refused(run: Invoke, args: list[str], phrases: list[str]) -> None:
+    _refused(run("contract", "add", "c9", *args), *phrases)
+
+
+@pytest.mark.usefixtures("with_contract")
+def test_a_contract_is_added_once(run: Invoke) -> None:
+    _refused(run("contract", "add", "c1", "--rulebook", "storage-test"), "already exists")
+
+
+@pytest.mark.usefixtures("with_contract")
+def test_import_records_once_and_says_so(run: Invoke, database_url: str, tmp_path: Path) -> None:
+    (tmp_path / "july.csv").write_text(EVENTS, encoding="utf-8")
+    dry = run("import", "--contract", "c1", "july.csv", "--dry-run")
+    assert dry.exit_code == 0 and "2 would be recorded" in dry.output
+    assert _entries(database_url) == 0
+    first = run("import", "--contract", "c1", "july.csv")
+    assert first.exit_code == 0 and "Recorded 2 of 2 rows" in first.output
+    again = run("import", "--contract", "c1", "july.csv")
+    assert again.exit_code == 0 and "already imported" in again.output
+    assert "nothing new was recorded" in again.output
+    assert _entries(database_url) == 2
+
+
+@pytest.mark.usefixtures("with_contract")
+def test_a_bad_file_is_refused_with_its_line_numbers(
+    run: Invoke, database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "bad.csv").write_text(EVENTS + "2026-07-07T09:00,nope,1,,\n", encoding="utf-8")
+    result = run("import", "--contract", "c1", "bad.csv")
+    _refused(result, "nothing was imported", "line 4: unknown item 'nope'")
+    assert _entries(database_url) == 0
+
+
+def test_import_names_what_is_missing(run: Invoke, tmp_path: Path) -> None:
+    _refused(run("import", "--contract", "c1", "missing.csv"), "cannot read missing.csv")
+    (tmp_path / "july.csv").write_text(EVENTS, encoding="utf-8")
+    _refused(run("import", "--contract", "nope", "july.csv"), "unknown contract 'nope'")
+
+
+@pytest.mark.usefixtures("with_contract")
+def test_invite_prints_the_code_last_and_the_link_before_it(run: Invoke) -> None:
+    result = run(
+        "invite", "--contract", "c1", "--role", "inspector", FLOORBOT_BOT_USERNAME="@Floor_bot"
+    )
+    assert result.exit_code == 0, result.output
+    *_, link, code = result.output.strip().splitlines()
+    assert CODE.match(code)
+    assert link == f"Link: https://t.me/Floor_bot?start={code}"
+    plain = run("invite", "--contract", "c1", "--role", "vendor_lead", "--expires", "12h")
+    assert plain.exit_code == 0 and "t.me" not in plain.output
+    assert CODE.match(plain.output.strip().splitlines()[-1])
+
+
+@pytest.mark.usefixtures("with_contract")
+@pytest.mark.parametrize(
+    ("args", "phrases"),
+    [
+        (["--contract", "c1", "--role", "boss"], ["unknown role 'boss'", "vendor_lead"]),
+        (["--contract", "c1", "--role", "admin", "--expires", "7x"], ["7d (days)"]),
+        (["--contract", "c1", "--role", "admin", "--expires", "0d"], ["not a duration"]),
+        (["--contract", "nope", "--role", "admin"], ["unknown contract 'nope'"]),
+    ],
+)
+def test_a_bad_invite_is_refused(run: Invoke, args: list[str], phrases: list[str]) -> None:
+    _refused(run("invite", *args), *phrases)
+
+
+@pytest.mark.usefixtures("with_contract")
+def test_the_roster_is_imported_and_listed(run: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "staff.csv").write_text("staff_no,name,role\nA01,张三,接线员\n", encoding="utf-8")
+    imported = run("roster", "import", "--contract", "c1", "staff.csv")
+    assert imported.exit_code == 0 and "1 added, 0 updated, 0 unchanged" in imported.output
+    assert run("roster", "list", "--contract", "c1").output == "A01\t张三\t接线员\t… – …\n"
+    (tmp_path / "bad.csv").write_text("staff_no,name\nA02,\n", encoding="utf-8")
+    _refused(run("roster", "import", "--contract", "c1", "bad.csv"), "line 2")
+
+
+def test_an_unusable_database_is_one_line(run: Invoke, tmp_path: Path) -> None:
+    missing = run("contract", "list", FLOORBOT_DATABASE_URL="sqlite:////nonexistent/dir/x.db")
+    _refused(missing, "the folder /nonexistent/dir of the SQLite database does not exist")
+    folder = run("contract", "list", FLOORBOT_DATABASE_URL=f"sqlite:///{tmp_path}")
+    _refused(folder, "cannot use the database", "unable to open database file")
+    _refused(run("contract", "list", FLOORBOT_DATABASE_URL="nosuch://x"), "not a database URL")
