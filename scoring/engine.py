@@ -33,7 +33,6 @@ from scoring.rulebook import (
     Tier,
     TurnoverComponent,
     ValueKind,
-    walk_sections,
 )
 
 ZERO = Decimal(0)
@@ -110,10 +109,10 @@ _RAW_KINDS = (ItemKind.KPI, ItemKind.MEASURE)
 def _read_events(book: Rulebook, events: Iterable[Event], period: Period) -> list[_Read]:
     """Validate every event; keep the period's, pre-aggregated by (item, value) where the
     engine needs no timestamps (KPI and measure items keep each row)."""
-    items = {i.code: i for i in book.items}
+    items = book.items_by_code
     bounds: dict[object, tuple[dt.datetime, dt.datetime]] = {}
     parsed: dict[tuple[str, str | None], Decimal | str | None] = {}
-    totals: dict[tuple[str, str | None], tuple[Event, int, Decimal]] = {}
+    totals: dict[tuple[str, str | None], tuple[Event, int, Decimal, int]] = {}
     raw: list[_Read] = []
     for event in events:
         key = (event.item, event.value)
@@ -132,10 +131,14 @@ def _read_events(book: Rulebook, events: Iterable[Event], period: Period) -> lis
         if item.kind in _RAW_KINDS:
             raw.append(_Read(item, event, value))
             continue
-        first, count, quantity = totals.get(key, (event, 0, ZERO))
-        totals[key] = (first, count + event.count, quantity + event.quantity)
-    for key, (first, count, quantity) in totals.items():
-        merged = Event(first.item, first.occurred_at, quantity, first.value, count=count)
+        first, count, quantity, inputs = totals.get(key, (event, 0, ZERO, 0))
+        totals[key] = (first, count + event.count, quantity + event.quantity, inputs + 1)
+    for key, (first, count, quantity, inputs) in totals.items():
+        merged = (
+            first
+            if inputs == 1
+            else Event(first.item, first.occurred_at, quantity, first.value, count=count)
+        )
         raw.append(_Read(items[key[0]], merged, parsed[key]))
     return raw
 
@@ -273,10 +276,19 @@ def _card_sections(
     card: CardComponent, lines: dict[str, Line], depth: int = 0
 ) -> tuple[list[SectionResult], Decimal, Decimal]:
     """Every section's result (parents first) and the card's total deductions and bonuses."""
+    sums: dict[str, tuple[Decimal, Decimal]] = {}
+    for line in lines.values():
+        if line.section is not None and line.points:
+            deducted, added = sums.get(line.section, (ZERO, ZERO))
+            if line.kind == ItemKind.BONUS:
+                added += line.points
+            else:
+                deducted += line.points
+            sums[line.section] = (deducted, added)
     results: list[SectionResult] = []
     total_d, total_a = ZERO, ZERO
     for section in card.sections:
-        sub, deducted, added = _section(card, section, lines, depth)
+        sub, deducted, added = _section(card, section, sums, depth)
         results.extend(sub)
         total_d += deducted
         total_a += added
@@ -284,18 +296,12 @@ def _card_sections(
 
 
 def _section(
-    card: CardComponent, section: Section, lines: dict[str, Line], depth: int
+    card: CardComponent, section: Section, sums: dict[str, tuple[Decimal, Decimal]], depth: int
 ) -> tuple[list[SectionResult], Decimal, Decimal]:
     children: list[SectionResult] = []
-    raw_d, raw_a = ZERO, ZERO
-    for line in lines.values():
-        if line.section == section.code:
-            if line.kind == ItemKind.BONUS:
-                raw_a += line.points
-            else:
-                raw_d += line.points
+    raw_d, raw_a = sums.get(section.code, (ZERO, ZERO))
     for child in section.sections:
-        sub, deducted, added = _section(card, child, lines, depth + 1)
+        sub, deducted, added = _section(card, child, sums, depth + 1)
         children.extend(sub)
         raw_d += deducted
         raw_a += added
@@ -541,9 +547,7 @@ def assess(
     for r in reads:
         by_item[r.item.code].append(r)
 
-    card_of_section = {
-        s.code: card.code for card in book.cards for s in walk_sections(card.sections)
-    }
+    card_of_section = book.card_of_section
     price = book.contract.price
     lines: list[Line] = []
     for item in book.items:

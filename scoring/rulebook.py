@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -457,13 +458,19 @@ class Rulebook(Model):
             raise ValueError("grades, warnings and pools need a score")
         return self
 
-    # -- look-ups -----------------------------------------------------------
+    # -- look-ups (computed once per loaded rulebook) ---------------------------
+
+    @cached_property
+    def items_by_code(self) -> dict[str, Item]:
+        return {item.code: item for item in self.items}
+
+    @cached_property
+    def card_of_section(self) -> dict[str, str]:
+        """Each section's card code."""
+        return {s.code: card.code for card in self.cards for s in _walk(card.sections)}
 
     def item(self, code: str) -> Item:
-        for item in self.items:
-            if item.code == code:
-                return item
-        raise KeyError(code)
+        return self.items_by_code[code]
 
     def item_by_alias(self, alias: str) -> Item | None:
         alias = alias.lower()
