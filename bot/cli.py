@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.cli_report",
     "bot.cli_db",
     "bot.cli_data",
+    "bot.cli_run",
 )
 
 for _name in COMMAND_MODULES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -9,6 +10,13 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///floorbot.db"
+# A Bot API token as @BotFather issues it: the bot's numeric id, a colon, 35 URL-safe characters
+# (checked loosely: at least 30, so that test and local Bot API tokens pass too).
+TOKEN_PATTERN = re.compile(r"^[0-9]{3,20}:[A-Za-z0-9_-]{30,100}$")
+
+
+class SettingsError(ValueError):
+    """A setting that is missing or malformed; the message names it and says what to do."""
 
 
 class Settings(BaseSettings):
@@ -29,6 +37,11 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret_token: SecretStr | None = None
+    webhook_url: str | None = None
+    poll_timeout_seconds: int = Field(default=10, ge=0, le=50)
+    undo_window_minutes: int = Field(default=10, ge=1)
+    invite_valid_days: int = Field(default=7, ge=1)
+    conversation_timeout_minutes: int = Field(default=30, ge=1)
 
     @field_validator("database_url")
     @classmethod
@@ -39,6 +52,20 @@ class Settings(BaseSettings):
         if value.startswith(("postgresql://", "postgres://")):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
         return value
+
+    def telegram_token(self) -> str:
+        """The bot token, or SettingsError saying what is wrong with it (never the token)."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise SettingsError(
+                "FLOORBOT_BOT_TOKEN is not set: put the token @BotFather gave you in the "
+                "environment or in .env"
+            )
+        if not TOKEN_PATTERN.match(self.bot_token.get_secret_value().strip()):
+            raise SettingsError(
+                "FLOORBOT_BOT_TOKEN is malformed: expected <bot id>:<secret> as @BotFather "
+                "gives it, e.g. 123456789:AAE..."
+            )
+        return self.bot_token.get_secret_value().strip()
 
     @property
     def extra_rulebook_dirs(self) -> list[Path]:

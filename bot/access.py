@@ -1,0 +1,83 @@
+"""Who may do what: the role a person holds on each contract, checked on the server side."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.errors import BotError
+from storage.models import Role
+
+
+class Action(StrEnum):
+    """Things a user asks the bot to do that need a role on a contract."""
+
+    REPORT = "report"  # record a violation (guided or quick), attach evidence
+    UNDO = "undo"  # take back one's own report within the undo window
+    MY_REPORTS = "myreports"
+    INVITE = "invite"  # make an invite code for someone else
+
+
+# The roles that may take each action on a contract.
+ALLOWED: Mapping[Action, frozenset[Role]] = {
+    Action.REPORT: frozenset({Role.INSPECTOR}),
+    Action.UNDO: frozenset({Role.INSPECTOR}),
+    Action.MY_REPORTS: frozenset({Role.INSPECTOR}),
+    Action.INVITE: frozenset({Role.MANAGER, Role.ADMIN}),
+}
+
+# The roles each inviting role may hand out on its contract.
+INVITABLE: Mapping[Role, frozenset[Role]] = {
+    Role.MANAGER: frozenset({Role.INSPECTOR, Role.VENDOR_LEAD}),
+    Role.ADMIN: frozenset(Role),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The user behind an update: their person record (if any) and their roles."""
+
+    telegram_id: int
+    name: str
+    language: str
+    person_id: int | None = None
+    roles: Mapping[str, frozenset[Role]] = field(default_factory=dict)
+    rulebooks: Mapping[str, str] = field(default_factory=dict)  # contract → rulebook id
+
+    @property
+    def registered(self) -> bool:
+        return self.person_id is not None and bool(self.roles)
+
+    @property
+    def all_roles(self) -> frozenset[Role]:
+        return frozenset(role for roles in self.roles.values() for role in roles)
+
+    def may(self, action: Action, contract_id: str) -> bool:
+        return bool(self.roles.get(contract_id, frozenset()) & ALLOWED[action])
+
+    def contracts_for(self, action: Action) -> list[str]:
+        """The contracts on which this user may take ``action``, sorted."""
+        return sorted(c for c in self.roles if self.may(action, c))
+
+    def may_invite(self, contract_id: str, role: Role) -> bool:
+        held = self.roles.get(contract_id, frozenset())
+        return any(role in INVITABLE.get(mine, frozenset()) for mine in held)
+
+
+def require(actor: Actor, action: Action, contract_id: str) -> None:
+    """Refuse unless the actor may take ``action`` on ``contract_id``."""
+    if not actor.registered:
+        raise BotError("not_registered")
+    if not actor.may(action, contract_id):
+        raise BotError(f"forbidden_{action.value}", contract=contract_id)
+
+
+def require_any(actor: Actor, action: Action) -> list[str]:
+    """The contracts the actor may take ``action`` on; refuse when there is none."""
+    if not actor.registered:
+        raise BotError("not_registered")
+    contracts = actor.contracts_for(action)
+    if not contracts:
+        raise BotError(f"forbidden_{action.value}", contract="")
+    return contracts

@@ -1,0 +1,76 @@
+"""The typed context every handler gets: the services (settings, database, rulebooks, clock)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+
+from bot.clock import Clock
+from bot.settings import Settings
+from scoring.rulebook import Rulebook
+from storage.db import SessionFactory
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything a handler needs, built once at start-up and passed in (never imported)."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    rulebooks: Mapping[str, Rulebook]
+    clock: Clock
+
+
+@dataclass(slots=True)
+class UpdateNote:
+    """What handling one update changed, for the guard and the error handler."""
+
+    claimed: bool = False
+    entry_id: int | None = None
+
+
+class BotData:
+    """``application.bot_data``: the services, and notes on the updates being handled."""
+
+    services: Services
+
+    def __init__(self) -> None:
+        self.notes: dict[int, UpdateNote] = {}
+
+    def note(self, update_id: int) -> UpdateNote:
+        return self.notes.setdefault(update_id, UpdateNote())
+
+
+@dataclass
+class UserData:
+    """``context.user_data``: one user's unfinished work (a guided report, an album, a choice)."""
+
+    draft: Any = None
+    pending_quick: dict[str, Any] = field(default_factory=dict)
+    albums: dict[str, Any] = field(default_factory=dict)
+
+
+class FloorContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
+    """CallbackContext with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+    @property
+    def jobs(self) -> JobQueue[FloorContext] | None:
+        """The job queue, typed for this context."""
+        return cast("JobQueue[FloorContext] | None", self.job_queue)
+
+    @property
+    def user_state(self) -> UserData:
+        assert self.user_data is not None
+        return self.user_data
+
+
+FloorApp = Application[ExtBot[None], FloorContext, UserData, dict[Any, Any], BotData, Any]

@@ -1,0 +1,54 @@
+"""The one error handler: log with context (never the token), tell the user what happened."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import FloorApp, FloorContext
+from bot.i18n import t
+from handlers.common import default_language, read_actor
+
+logger = logging.getLogger("floorbot.errors")
+
+
+async def on_error(update: object, context: FloorContext) -> None:
+    """Log the failure with the update's ids; tell the user whether anything was recorded."""
+    if not isinstance(update, Update):
+        logger.error("background job failed", exc_info=context.error)
+        return
+    user = update.effective_user
+    chat = update.effective_chat
+    logger.error(
+        "update %s from user %s in chat %s failed",
+        update.update_id,
+        user.id if user else None,
+        chat.id if chat else None,
+        exc_info=context.error,
+    )
+    if chat is None:
+        return
+    note = context.bot_data.notes.get(update.update_id)
+    lang = await _language(update, context)
+    if note is not None and note.entry_id is not None:
+        text = t(lang, "error_after_record", entry=note.entry_id)
+    else:
+        text = t(lang, "error_generic")
+    try:
+        await chat.send_message(text)
+    except TelegramError as exc:
+        logger.warning("could not tell chat %s about the failure: %s", chat.id, exc)
+
+
+async def _language(update: Update, context: FloorContext) -> str:
+    try:
+        return (await read_actor(update, context)).language
+    except Exception:  # the database may be what failed
+        logger.warning("language of user unknown (database unavailable)")
+        return default_language(context)
+
+
+def register(app: FloorApp) -> None:
+    app.add_error_handler(on_error)

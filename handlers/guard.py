@@ -1,0 +1,30 @@
+"""After every update: remember its id, so that a redelivery of it is recognised.
+
+Requests that change something claim the id in their own transaction (handlers.common.
+transact), so a redelivered update finds it taken and does nothing; this last group claims
+the ids of the rest (help, menus, form steps) once they have been answered.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import TypeHandler
+
+from bot.context import FloorApp, FloorContext
+from storage.db import write_session
+from storage.queries import claim_update
+
+LAST_GROUP = 1000
+
+
+async def mark_processed(update: Update, context: FloorContext) -> None:
+    """Remember the update id, unless the request's own transaction already did."""
+    note = context.bot_data.notes.pop(update.update_id, None)
+    if note is not None and note.claimed:
+        return
+    async with write_session(context.services.sessions) as session:
+        await claim_update(session, update.update_id, now=context.services.clock.now())
+
+
+def register(app: FloorApp) -> None:
+    app.add_handler(TypeHandler(Update, mark_processed), group=LAST_GROUP)

@@ -1,0 +1,244 @@
+"""The questions the Telegram bot asks the database, over the storage models.
+
+Every function takes the session first and leaves the transaction to the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import (
+    ActionKind,
+    ClosedPeriod,
+    Contract,
+    Entry,
+    EntryAction,
+    Evidence,
+    Membership,
+    Person,
+    RosterMember,
+)
+
+# PostgreSQL advisory locks take a 64-bit key; this namespaces the bot's per-chat locks.
+_LOCK_NAMESPACE = b"floorbot.chat:"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRoles:
+    """A person, the roles they hold contract by contract, and each contract's rulebook."""
+
+    person: Person
+    roles: dict[str, set[str]]
+    rulebooks: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One of an inspector's reports as it stands now."""
+
+    entry: Entry
+    voided: bool
+    state: str | None
+    photos: int
+
+
+async def person_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Person | None:
+    statement = select(Person).where(col(Person.telegram_user_id) == telegram_user_id)
+    return (await session.exec(statement)).first()
+
+
+def _people_query() -> Any:
+    """People with their memberships and each membership's contract rulebook (outer joins)."""
+    return (
+        select(Person, col(Membership.contract_id), col(Membership.role), col(Contract.rulebook_id))
+        .join(Membership, col(Membership.person_id) == col(Person.id), isouter=True)
+        .join(Contract, col(Contract.id) == col(Membership.contract_id), isouter=True)
+    )
+
+
+def _collect(rows: Sequence[Any]) -> dict[int, PersonRoles]:
+    found: dict[int, PersonRoles] = {}
+    for person, contract_id, role, rulebook_id in rows:
+        assert person.id is not None
+        entry = found.setdefault(person.id, PersonRoles(person, {}, {}))
+        if contract_id is not None:
+            entry.roles.setdefault(contract_id, set()).add(role)
+            entry.rulebooks[contract_id] = rulebook_id
+    return found
+
+
+async def person_roles(session: AsyncSession, telegram_user_id: int) -> PersonRoles | None:
+    """The person with this Telegram id, their roles and rulebooks (one query); None if unknown."""
+    statement = _people_query().where(col(Person.telegram_user_id) == telegram_user_id)
+    found = _collect((await session.exec(statement)).all())
+    return next(iter(found.values()), None)
+
+
+async def people_with_roles(session: AsyncSession) -> list[PersonRoles]:
+    """Everyone who holds a role, for the per-user command menus."""
+    statement = _people_query().where(col(Membership.id).is_not(None))
+    return list(_collect((await session.exec(statement)).all()).values())
+
+
+async def set_language(session: AsyncSession, person: Person, language: str) -> None:
+    """Remember the language a person chose with /lang."""
+    person.language = language
+    session.add(person)
+    await session.flush()
+
+
+async def lock_chat(session: AsyncSession, chat_id: int) -> None:
+    """Serialise writes from one chat until the transaction ends.
+
+    SQLite write transactions are already serial (BEGIN IMMEDIATE); on PostgreSQL this takes
+    a transaction-scoped advisory lock, so two processes handling a double-tapped button of
+    the same chat cannot both record.
+    """
+    conn = await session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(_LOCK_NAMESPACE + str(chat_id).encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+async def entry_by_source(
+    session: AsyncSession, *, contract_id: str, chat_id: int, message_id: int
+) -> Entry | None:
+    """The entry recorded from a given Telegram message, if any."""
+    statement = select(Entry).where(
+        col(Entry.contract_id) == contract_id,
+        col(Entry.source_chat_id) == chat_id,
+        col(Entry.source_message_id) == message_id,
+    )
+    return (await session.exec(statement)).first()
+
+
+async def active_roster(
+    session: AsyncSession, *, contract_id: str, on: dt.date
+) -> Sequence[RosterMember]:
+    """The contract's staff active on a local date, by name."""
+    statement = select(RosterMember).where(
+        col(RosterMember.contract_id) == contract_id,
+        (col(RosterMember.active_from).is_(None)) | (col(RosterMember.active_from) <= on),
+        (col(RosterMember.active_to).is_(None)) | (col(RosterMember.active_to) >= on),
+    )
+    return (await session.exec(statement.order_by(col(RosterMember.name)))).all()
+
+
+async def roster_match(
+    session: AsyncSession, *, contract_id: str, text: str, on: dt.date
+) -> Sequence[RosterMember]:
+    """Active staff whose staff number or name is exactly ``text`` (staff numbers first)."""
+    statement = select(RosterMember).where(
+        col(RosterMember.contract_id) == contract_id,
+        (col(RosterMember.staff_no) == text) | (col(RosterMember.name) == text),
+        (col(RosterMember.active_from).is_(None)) | (col(RosterMember.active_from) <= on),
+        (col(RosterMember.active_to).is_(None)) | (col(RosterMember.active_to) >= on),
+    )
+    found = (await session.exec(statement)).all()
+    return sorted(found, key=lambda m: m.staff_no != text)
+
+
+async def recent_staff(
+    session: AsyncSession, *, contract_id: str, person_id: int, limit: int
+) -> list[str]:
+    """The staff this inspector reported most recently on the contract, newest first."""
+    last = func.max(col(Entry.id)).label("last")
+    statement = (
+        select(col(Entry.staff), last)
+        .where(
+            col(Entry.contract_id) == contract_id,
+            col(Entry.reported_by_id) == person_id,
+            col(Entry.staff).is_not(None),
+        )
+        .group_by(col(Entry.staff))
+        .order_by(last.desc())
+        .limit(limit)
+    )
+    return [row[0] for row in (await session.exec(statement)).all() if row[0]]
+
+
+async def item_counts(
+    session: AsyncSession, *, contract_id: str, since: dt.datetime
+) -> dict[str, int]:
+    """How often each item was reported on the contract since ``since``."""
+    statement = (
+        select(col(Entry.item), func.count())
+        .where(col(Entry.contract_id) == contract_id, col(Entry.occurred_at) >= since)
+        .group_by(col(Entry.item))
+    )
+    return {item: int(count) for item, count in (await session.exec(statement)).all()}
+
+
+async def is_period_closed(session: AsyncSession, *, contract_id: str, period: str) -> bool:
+    statement = select(ClosedPeriod.id).where(
+        col(ClosedPeriod.contract_id) == contract_id, col(ClosedPeriod.period) == period
+    )
+    return (await session.exec(statement)).first() is not None
+
+
+async def reports_by(session: AsyncSession, *, person_id: int, limit: int) -> list[ReportRow]:
+    """A person's latest reports, newest first, with whether each was voided and its state."""
+    statement = (
+        select(Entry)
+        .where(col(Entry.reported_by_id) == person_id)
+        .order_by(col(Entry.id).desc())
+        .limit(limit)
+    )
+    entries = list((await session.exec(statement)).all())
+    ids = [e.id for e in entries if e.id is not None]
+    if not ids:
+        return []
+    voided, states = await _actions_of(session, ids)
+    photos = await _photo_counts(session, ids)
+    return [
+        ReportRow(e, e.id in voided, states.get(e.id or 0), photos.get(e.id or 0, 0))
+        for e in entries
+    ]
+
+
+async def _actions_of(session: AsyncSession, ids: list[int]) -> tuple[set[int], dict[int, str]]:
+    statement = (
+        select(EntryAction).where(col(EntryAction.entry_id).in_(ids)).order_by(col(EntryAction.id))
+    )
+    voided: set[int] = set()
+    states: dict[int, str] = {}
+    for action in (await session.exec(statement)).all():
+        if action.kind == ActionKind.VOID:
+            voided.add(action.entry_id)
+        elif action.kind == ActionKind.STATE and action.state is not None:
+            states[action.entry_id] = action.state
+    return voided, states
+
+
+async def _photo_counts(session: AsyncSession, ids: list[int]) -> dict[int, int]:
+    statement = (
+        select(col(Evidence.entry_id), func.count())
+        .where(col(Evidence.entry_id).in_(ids))
+        .group_by(col(Evidence.entry_id))
+    )
+    return {entry_id: int(n) for entry_id, n in (await session.exec(statement)).all()}
+
+
+async def evidence_of(session: AsyncSession, entry_id: int) -> Sequence[Evidence]:
+    statement = select(Evidence).where(col(Evidence.entry_id) == entry_id)
+    return (await session.exec(statement.order_by(col(Evidence.id)))).all()
+
+
+async def entry_from_message(
+    session: AsyncSession, *, chat_id: int, message_id: int
+) -> Entry | None:
+    """The entry recorded from a Telegram message, on whatever contract."""
+    statement = select(Entry).where(
+        col(Entry.source_chat_id) == chat_id, col(Entry.source_message_id) == message_id
+    )
+    return (await session.exec(statement)).first()

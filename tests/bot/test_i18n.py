@@ -1,0 +1,46 @@
+"""Every message exists in Chinese and English, with the same placeholders, and every key used."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import LANGUAGES, MESSAGES, language_of
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = [*ROOT.glob("bot/*.py"), *ROOT.glob("handlers/*.py")]
+_KEY_USE = re.compile(r"""(?:\bt\(\s*[\w.]+,\s*|BotError\(\s*)["']([a-z_]+)["']\s*[,)]""")
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_both_languages_with_the_same_placeholders(key: str) -> None:
+    texts = MESSAGES[key]
+    assert set(texts) == set(LANGUAGES)
+    assert _placeholders(texts["zh"]) == _placeholders(texts["en"])
+
+
+def test_every_key_the_code_uses_exists() -> None:
+    used = {key for path in SOURCES for key in _KEY_USE.findall(path.read_text("utf-8"))}
+    assert used, "the pattern found no message keys: it is out of date"
+    assert used - set(MESSAGES) == set()
+
+
+@pytest.mark.parametrize(
+    ("chosen", "telegram", "expected"),
+    [
+        (None, "en-US", "en"),
+        (None, "zh-hans", "zh"),
+        (None, "de", "zh"),
+        ("en", "zh", "en"),
+        (None, None, "zh"),
+    ],
+)
+def test_language_choice(chosen: str | None, telegram: str | None, expected: str) -> None:
+    assert language_of(chosen, telegram, "zh") == expected
