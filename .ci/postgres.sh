@@ -3,6 +3,7 @@
 #
 #   eval "$(bash .ci/postgres.sh)"        # install if needed, start, export the URL
 #   bash .ci/postgres.sh stop             # stop the server and delete its cluster
+#   bash .ci/postgres.sh pause            # stop the server, keep its cluster (start resumes it)
 #
 # Installs Debian's `postgresql` package with apt-get when no server binaries are found,
 # initialises a cluster in a temporary directory (as the user `postgres` when run as root),
@@ -125,6 +126,12 @@ BIN="$(server_bindir)" || { install_server; BIN="$(server_bindir)" || die "no Po
 
 if [[ "${1:-start}" == stop ]]; then
     stop_server
+    exit 0
+fi
+
+if [[ "${1:-start}" == pause ]]; then
+    # Fast shutdown: clients are disconnected at once, as when a database server goes away.
+    [[ -d "$DATA" ]] && as_owner "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >&2
     exit 0
 fi
 

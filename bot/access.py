@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from bot.errors import BotError
 from storage.models import Role
@@ -81,3 +82,56 @@ def require_any(actor: Actor, action: Action) -> list[str]:
     if not contracts:
         raise BotError(f"forbidden_{action.value}", contract="")
     return contracts
+
+
+# -- what each handler checks (issue 7) -------------------------------------------------------
+# Every handler callback registered in the Application declares it: the actions whose role it
+# checks on the server side before acting (``@checks``), or why it is open to everyone
+# (``@public``). tests/hardening/test_handler_access.py enumerates every registered handler
+# and fails on one without a declaration, and drives each command and button of a checked
+# handler as users who lack the role: nothing may change. Handlers whose module does not
+# carry the decorators are declared in DECLARED, by "module.function".
+
+F = TypeVar("F", bound=Callable[..., Any])
+ACCESS_ATTRIBUTE = "__floorbot_access__"
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """A handler's declaration; ``sample`` is an input it takes (command arguments, callback
+    data or message text) for the test that drives it as the wrong user."""
+
+    actions: frozenset[Action] = frozenset()
+    public: str | None = None
+    sample: str | None = None
+
+
+def checks(*actions: Action, sample: str | None = None) -> Callable[[F], F]:
+    """Declare the actions a handler checks (``require``/``may``) before it acts."""
+
+    def mark(callback: F) -> F:
+        setattr(callback, ACCESS_ATTRIBUTE, Access(frozenset(actions), None, sample))
+        return callback
+
+    return mark
+
+
+def public(reason: str, sample: str | None = None) -> Callable[[F], F]:
+    """Declare a handler open to everyone, and why (it changes nothing that needs a role)."""
+
+    def mark(callback: F) -> F:
+        setattr(callback, ACCESS_ATTRIBUTE, Access(frozenset(), reason, sample))
+        return callback
+
+    return mark
+
+
+DECLARED: dict[str, Access] = {}
+
+
+def access_of(callback: Callable[..., Any]) -> Access | None:
+    """A handler callback's declaration, from its decorator or from DECLARED."""
+    found = getattr(callback, ACCESS_ATTRIBUTE, None)
+    if isinstance(found, Access):
+        return found
+    return DECLARED.get(f"{callback.__module__}.{callback.__qualname__}")

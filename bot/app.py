@@ -8,14 +8,17 @@ from collections.abc import Mapping
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock, SystemClock
 from bot.context import BotData, FloorApp, FloorContext, Services, UserData
+from bot.jobs import start_digests
+from bot.leader import leadership_for
 from bot.logs import install_redaction
 from bot.menus import set_default_menus, set_menu
 from bot.services import actor_of, contract_books
 from bot.settings import Settings
+from bot.telegram_retry import RetryingRateLimiter
 from scoring.loader import load_rulebooks
 from scoring.rulebook import Rulebook
 from storage import bot_queries as bq
@@ -26,18 +29,29 @@ logger = logging.getLogger("floorbot")
 # The order matters: the first matching handler in a group wins, so specific commands come
 # before the guided report, and the one-line reports (which take any other command) last.
 HANDLER_MODULES = (
+    "handlers.state",  # group -1: skip handled updates, note open forms; expired-state sweep
     "handlers.guard",  # group -1 / 1000: skip redelivered updates, remember handled ones
     "handlers.start",  # /start CODE, /invite
     "handlers.help",  # /help
     "handlers.lang",  # /lang, lang: buttons
     "handlers.myreports",  # /myreports
+    "handlers.score",  # /score, score: buttons
+    "handlers.deductions",  # /deductions, ded: buttons (detail and evidence photos)
+    "handlers.history",  # /history with its chart, hist: buttons
+    "handlers.disputes",  # /dispute, dsp:o: and dsp:done buttons (before report: its /cancel)
+    "handlers.decisions",  # dsp:u: / dsp:w: / dsp:r: — a manager decides a dispute
     "handlers.report",  # /report … guided form, rep: buttons, /cancel
     "handlers.undo",  # undo: buttons
+    "handlers.digest",  # /digest, dg: buttons; unmark people who blocked the bot (group -2)
+    "handlers.subscribe",  # /subscribe, /unsubscribe, sub: buttons
+    "handlers.schedule",  # /schedule
+    "handlers.late_reports",  # late: buttons (approve or reject a report for a closed period)
     "handlers.quick",  # /late 张三 25, captions, albums, q: buttons, unknown commands
     "handlers.errors",  # the error handler
 )
 
 RATE_LIMIT_RETRIES = 3
+APPLICATION_NAME = "floorbot"
 CONTEXT_TYPES = ContextTypes(context=FloorContext, bot_data=BotData, user_data=UserData)
 
 
@@ -49,13 +63,24 @@ def file_url(settings: Settings) -> str:
     return base.removesuffix("/bot") + "/file/bot" if base.endswith("/bot") else base
 
 
+def engine_options(url: str) -> dict[str, Any]:
+    """PostgreSQL: test pooled connections before use (a restarted server left them dead, so
+    the bot recovers by itself) and name them, for pg_stat_activity."""
+    if not url.startswith("postgresql"):
+        return {}
+    return {
+        "pool_pre_ping": True,
+        "connect_args": {"server_settings": {"application_name": APPLICATION_NAME}},
+    }
+
+
 def build_services(
     settings: Settings,
     clock: Clock | None = None,
     rulebooks: Mapping[str, Rulebook] | None = None,
 ) -> Services:
     """Settings, the database engine and sessions, the rulebooks and the clock."""
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, **engine_options(settings.database_url))
     if rulebooks is None:
         rulebooks = load_rulebooks(settings.extra_rulebook_dirs)
     return Services(
@@ -81,10 +106,16 @@ def build_application(services: Services, *, rate_limit: bool = True) -> FloorAp
         .context_types(CONTEXT_TYPES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .read_timeout(settings.api_timeout_seconds)
+        .get_updates_read_timeout(settings.api_timeout_seconds)
     )
     if rate_limit:
-        # Telegram's limits (about 30 messages a second overall); RetryAfter is retried.
-        builder = builder.rate_limiter(cast(Any, AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)))
+        # Telegram's limits (about 30 messages a second overall); RetryAfter is retried, and
+        # so are 5xx answers, timeouts and cut connections (bot.telegram_retry).
+        limiter = RetryingRateLimiter(
+            max_retries=RATE_LIMIT_RETRIES, network_retries=settings.api_retries
+        )
+        builder = builder.rate_limiter(cast(Any, limiter))
     app: FloorApp = builder.build()
     app.bot_data.services = services
     for name in HANDLER_MODULES:
@@ -96,8 +127,11 @@ async def post_init(app: FloorApp) -> None:
     """Refuse to run on an old schema; set the command menus."""
     services: Services = app.bot_data.services
     await check_schema(services.engine)
+    app.bot_data.leader = leadership_for(services.settings)
+    await app.bot_data.leader.start()
     await set_default_menus(app.bot)
     await refresh_menus(app)
+    await start_digests(app)  # digest jobs rebuilt from the contracts' schedules (bot.jobs)
     logger.info("bot @%s is ready", app.bot.username)
 
 
@@ -113,6 +147,7 @@ async def refresh_menus(app: FloorApp) -> None:
 
 
 async def post_shutdown(app: FloorApp) -> None:
-    """Close the database connections."""
+    """Give up the lead of the scheduled jobs; close the database connections."""
     services: Services = app.bot_data.services
+    await app.bot_data.leader.stop()
     await services.engine.dispose()

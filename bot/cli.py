@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.cli_db",
     "bot.cli_data",
     "bot.cli_run",
+    "bot.cli_health",
 )
 
 for _name in COMMAND_MODULES:

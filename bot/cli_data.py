@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli_common import all_rulebooks, fail, settings
 from bot.cli_db import cli_actor, run_on_database
+from bot.digest_schedule import ScheduleError, parse_schedule
 from scoring.events_csv import EventsCsvError
 from scoring.rulebook import Rulebook
 from storage.db import session_factory, write_session
@@ -210,6 +211,10 @@ def contract_add(
         known = ", ".join(sorted(books)) or "none"
         fail(f"unknown rulebook {rulebook_id!r}: installed rulebooks are {known}")
     settings_map = _schedule(schedule or [])
+    try:
+        parse_schedule(settings_map)  # the digest times (bot.digest_schedule), checked now
+    except ScheduleError as exc:
+        fail(str(exc))
 
     async def work(engine: AsyncEngine) -> Contract:
         async with write_session(session_factory(engine)) as session:

@@ -1,21 +1,35 @@
-"""``floorbot db upgrade`` and ``floorbot db current``, and the plumbing every data command uses."""
+"""``floorbot db upgrade|current|backup|restore``, and the plumbing every data command uses."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli_common import fail
+from bot.instance import InstanceBusy, acquire
 from bot.settings import Settings
+from storage.backup import (
+    BackupError,
+    Snapshot,
+    backend,
+    backup_postgres,
+    backup_sqlite,
+    check_postgres_backup,
+    other_sessions,
+    restore_postgres,
+    restore_sqlite,
+    sqlite_file,
+)
 from storage.db import (
     check_schema,
     create_engine,
@@ -28,6 +42,8 @@ from storage.errors import StorageError
 
 T = TypeVar("T")
 SQLITE_SETTLE_SECONDS = 0.05
+# Several containers may run `floorbot db upgrade` at once: on PostgreSQL they take turns.
+MIGRATION_LOCK_KEY = 0x666C6F6F72626F74  # "floorbot"
 
 
 def cli_actor() -> str:
@@ -103,9 +119,10 @@ def db_upgrade() -> None:
     url = database_url()
 
     async def work(engine: AsyncEngine) -> tuple[str | None, str | None]:
-        before = await current_revision(engine)
-        await upgrade(engine)
-        return before, await current_revision(engine)
+        async with _migration_lock(engine):
+            before = await current_revision(engine)
+            await upgrade(engine)
+            return before, await current_revision(engine)
 
     before, after = run_on_database(work, url=url, check=False)
     where = display_url(url)
@@ -131,10 +148,110 @@ def db_current() -> None:
     fail(f"{where}: {state}; this floorbot needs {head}: run `floorbot db upgrade`")
 
 
+@asynccontextmanager
+async def _migration_lock(engine: AsyncEngine) -> AsyncIterator[None]:
+    """On PostgreSQL, one upgrade at a time (a session advisory lock on its own connection)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    async with engine.connect() as conn:
+        key = {"key": MIGRATION_LOCK_KEY}
+        await conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
+        try:
+            yield
+        finally:
+            await conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+
+
+# -- backup and restore -----------------------------------------------------------------------
+
+BackupPath = Annotated[Path, typer.Argument(help="the backup file", dir_okay=False)]
+Force = Annotated[
+    bool, typer.Option("--force", help="restore even while something else uses the database")
+]
+
+
+def _schema_note(snapshot: Snapshot) -> str:
+    return f", schema {snapshot.revision}" if snapshot.revision else ""
+
+
+def db_backup(path: BackupPath) -> None:
+    """Back up the database into a new file (SQLite: an online copy; PostgreSQL: pg_dump)."""
+    url = database_url()
+    try:
+        if backend(url) == "sqlite":
+            snapshot = backup_sqlite(sqlite_file(url), path)
+        else:
+            snapshot = backup_postgres(url, path)
+    except BackupError as exc:
+        fail(str(exc))
+    typer.echo(
+        f"{display_url(url)}: backed up to {path} ({snapshot.size} bytes{_schema_note(snapshot)})."
+    )
+
+
+def db_restore(path: BackupPath, force: Force = False) -> None:
+    """Replace the database's contents with a backup; refused while a bot uses the database."""
+    url = database_url()
+    try:
+        snapshot = _restore_sqlite(url, path, force) if backend(url) == "sqlite" else None
+        if snapshot is None:
+            snapshot = _restore_postgres(url, path, force)
+    except BackupError as exc:
+        fail(str(exc))
+    revision = run_on_database(current_revision, url=url, check=False)
+    where = display_url(url)
+    typer.echo(f"{where}: restored from {path} (schema {revision or 'none'}).")
+    if revision != head_revision():
+        needed = head_revision()
+        typer.echo(f"{where}: this floorbot needs schema {needed}: run `floorbot db upgrade`.")
+
+
+def _restore_sqlite(url: str, path: Path, force: bool) -> Snapshot:
+    """Hold the bot's lock while copying, so that no bot starts on a half-restored file."""
+    database = sqlite_file(url)
+    if not database.parent.is_dir():
+        raise BackupError(f"the folder {database.parent} of the SQLite database does not exist")
+    try:
+        held = acquire(url)
+    except InstanceBusy as busy:
+        if not force:
+            raise BackupError(_busy_sqlite(database, busy)) from None
+        held = None
+    try:
+        return restore_sqlite(path, database)
+    finally:
+        if held is not None:
+            held.release()
+
+
+def _busy_sqlite(database: Path, busy: InstanceBusy) -> str:
+    who = f" (pid {busy.pid})" if busy.pid else ""
+    return (
+        f"the SQLite database {database} is in use by a running floorbot{who}: stop it first, "
+        "or add --force"
+    )
+
+
+def _restore_postgres(url: str, path: Path, force: bool) -> Snapshot:
+    check_postgres_backup(path)
+    others = run_on_database(other_sessions, url=url, check=False)
+    if others and not force:
+        listed = "; ".join(others)
+        raise BackupError(
+            f"{len(others)} other connection(s) use {display_url(url)} ({listed}): stop the "
+            "bots first, or add --force"
+        )
+    return restore_postgres(url, path)
+
+
 def register(root: typer.Typer) -> None:
     db = typer.Typer(
-        help="The database: create it or bring its schema up to date.", no_args_is_help=True
+        help="The database: create it, bring its schema up to date, back it up, restore it.",
+        no_args_is_help=True,
     )
     db.command("upgrade")(db_upgrade)
     db.command("current")(db_current)
+    db.command("backup")(db_backup)
+    db.command("restore")(db_restore)
     root.add_typer(db, name="db")

@@ -1,7 +1,8 @@
 """``floorbot run``: start the bot with long polling, or ``--webhook URL`` behind a reverse proxy.
 
 Everything that can be checked before talking to Telegram is checked first (the token's
-form, the database, its schema, the rulebooks); each failure is one line on stderr.
+form, the database, its schema, the rulebooks, that no other bot serves a SQLite file); each
+failure is one line on stderr. Serving itself is bot.serve.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from bot.app import build_application, build_services
 from bot.cli_common import fail
 from bot.context import FloorApp, Services
+from bot.instance import InstanceBusy, InstanceLock, acquire
 from bot.logs import configure
+from bot.serve import HealthServer, Polling, Webhook, serve
 from bot.settings import Settings, SettingsError
 from scoring.loader import RulebookError
 from storage.db import check_schema, display_url
@@ -59,9 +62,14 @@ def run(
         asyncio.set_event_loop(None)
         loop.close()
         raise
-    configure(log_level.upper())
+    lock = _instance_lock(config)
+    configure(log_level.upper(), config.log_format)
     app = build_application(services)
-    _serve(app, config, webhook, listen, port, secret_token)
+    try:
+        _serve(loop, app, config, _mode(config, webhook, listen, port, secret_token))
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def _settings() -> Settings:
@@ -96,29 +104,50 @@ async def _check_database(services: Services) -> None:
         fail(f"cannot reach the database {url}: {reason[0] if reason else type(exc).__name__}")
 
 
-def _serve(
-    app: FloorApp,
+def _instance_lock(config: Settings) -> InstanceLock | None:
+    """SQLite serves one bot process: refuse to start a second one on the same file."""
+    try:
+        return acquire(config.database_url)
+    except InstanceBusy as busy:
+        who = f" (pid {busy.pid})" if busy.pid else ""
+        fail(
+            f"another floorbot{who} already serves this SQLite database ({busy.path} is "
+            "locked): SQLite serves one bot process; use PostgreSQL to run several"
+        )
+
+
+def _mode(
     config: Settings,
     webhook: str | None,
     listen: str | None,
     port: int | None,
     secret_token: str | None,
-) -> None:
+) -> Webhook | Polling:
     webhook = webhook or config.webhook_url
+    if webhook is None:
+        return Polling(config.poll_timeout_seconds)
+    secret = secret_token or (
+        config.webhook_secret_token.get_secret_value() if config.webhook_secret_token else None
+    )
+    return Webhook(
+        url=webhook,
+        path=urlparse(webhook).path.lstrip("/"),
+        listen=listen or config.webhook_listen,
+        port=port or config.webhook_port,
+        secret_token=secret,
+    )
+
+
+def _serve(
+    loop: asyncio.AbstractEventLoop, app: FloorApp, config: Settings, mode: Webhook | Polling
+) -> None:
+    listen = mode.listen if isinstance(mode, Webhook) else config.webhook_listen
+    health = HealthServer(listen, config.health_port) if config.health_port else None
     try:
-        if webhook is None:
-            app.run_polling(timeout=config.poll_timeout_seconds)
-            return
-        secret = secret_token or (
-            config.webhook_secret_token.get_secret_value() if config.webhook_secret_token else None
+        loop.run_until_complete(
+            serve(app, mode, health_server=health, max_concurrent=config.max_concurrent_updates)
         )
-        app.run_webhook(
-            listen=listen or config.webhook_listen,
-            port=port or config.webhook_port,
-            url_path=urlparse(webhook).path.lstrip("/"),
-            webhook_url=webhook,
-            secret_token=secret,
-        )
+        loop.close()
     except InvalidToken:
         fail("the Bot API refused FLOORBOT_BOT_TOKEN: check the token @BotFather gave you")
     except NetworkError as exc:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.clock import Clock
+from bot.leader import Leadership, NotStarted
 from bot.settings import Settings
 from scoring.rulebook import Rulebook
 from storage.db import SessionFactory
@@ -32,15 +33,19 @@ class UpdateNote:
 
     claimed: bool = False
     entry_id: int | None = None
+    # The kinds of unfinished work the user had when the update came (handlers.state).
+    open: frozenset[str] = frozenset()
 
 
 class BotData:
-    """``application.bot_data``: the services, and notes on the updates being handled."""
+    """``application.bot_data``: the services, notes on the updates being handled, the leader."""
 
     services: Services
 
     def __init__(self) -> None:
         self.notes: dict[int, UpdateNote] = {}
+        self.digests: Any = None  # bot.digests.DigestRunner, set in post_init (bot.jobs)
+        self.leader: Leadership = NotStarted()  # set in post_init (bot.leader)
 
     def note(self, update_id: int) -> UpdateNote:
         return self.notes.setdefault(update_id, UpdateNote())
@@ -48,11 +53,14 @@ class BotData:
 
 @dataclass
 class UserData:
-    """``context.user_data``: one user's unfinished work (a guided report, an album, a choice)."""
+    """``context.user_data``: kept in ONE process's memory only, and lost on a restart.
 
-    draft: Any = None
-    pending_quick: dict[str, Any] = field(default_factory=dict)
-    albums: dict[str, Any] = field(default_factory=dict)
+    Unfinished work that must survive a restart or be seen by another bot process (the guided
+    report, albums, pending choices) lives in the database: handlers.conversation, bot.state.
+    """
+
+    dispute: Any = None  # a dispute being opened or taking photos (handlers.disputes)
+    decision: Any = None  # a dispute decision waiting for its reason (handlers.decisions)
 
 
 class FloorContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

@@ -14,5 +14,10 @@ class BotError(Exception):
         self.params = params
 
 
+class KeptBotError(BotError):
+    """A refusal whose writes stand: the transaction commits, then the user is told why
+    (a report for a closed period, kept for a manager's approval)."""
+
+
 class AlreadyHandled(Exception):
     """The update was processed before (a redelivery): do nothing and say nothing."""

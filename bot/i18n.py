@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from bot.messages_digest import DIGEST_MESSAGES
+from bot.messages_hardening import HARDENING_MESSAGES
+from bot.messages_vendor import VENDOR_MESSAGES
 from scoring.rulebook import Item, Label
 
 LANGUAGES = ("zh", "en")
@@ -388,6 +391,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "cmd_myreports": {"zh": "我最近的报告", "en": "My recent reports"},
     "cmd_cancel": {"zh": "取消正在填写的报告", "en": "Drop the report being filled in"},
     "cmd_invite": {"zh": "生成邀请码", "en": "Make an invite code"},
+    **VENDOR_MESSAGES,  # /score, /deductions, /history, disputes (issue 6)
+    **DIGEST_MESSAGES,  # digests, /digest, /subscribe, /schedule, late reports (issue 5)
+    **HARDENING_MESSAGES,  # the database unreachable (issue 7)
 }
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"

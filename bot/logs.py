@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 REDACTED = "<redacted>"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _installed: set[str] = set()
+# The attributes every LogRecord has; anything else was passed with ``extra=`` and is kept.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+}
 
 
 def _redact(text: str, secrets: Iterable[str]) -> str:
@@ -41,7 +49,35 @@ def install_redaction(*secrets: str) -> None:
     logging.setLogRecordFactory(factory)
 
 
-def configure(level: str = "INFO") -> None:
-    """Log to standard error; quiet the HTTP client's per-request lines (they carry URLs)."""
-    logging.basicConfig(level=level, format=LOG_FORMAT)
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, pid, extras, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process,
+        }
+        out.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            out["exception"] = record.exc_text
+        return _redact(json.dumps(out, ensure_ascii=False, default=str), _installed)
+
+
+def configure(level: str = "INFO", log_format: str = "text") -> None:
+    """Log to standard error, as text lines or JSON lines (``FLOORBOT_LOG_FORMAT=json``).
+
+    The HTTP client's per-request lines (they carry URLs) are quieted.
+    """
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

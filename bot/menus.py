@@ -9,8 +9,10 @@ from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommand
 from telegram.error import TelegramError
 
 from bot.access import Action, Actor
+from bot.digest_access import commands_for as digest_commands
 from bot.i18n import LANGUAGES, t
 from bot.texts import common_items
+from bot.vendor import commands_for as vendor_commands
 from scoring.rulebook import Rulebook
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ def commands_for(actor: Actor, books: Mapping[str, Rulebook]) -> list[BotCommand
         commands += [_command(lang, "myreports"), _command(lang, "cancel")]
     if actor.contracts_for(Action.INVITE):
         commands.append(_command(lang, "invite"))
+    commands.extend(_command(lang, name) for name in vendor_commands(actor))
+    commands.extend(_command(lang, name) for name in digest_commands(actor))
     return [*commands, _command(lang, "help"), _command(lang, "lang")]
 
 

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.access import Action, Actor, require, require_any
 from bot.choices import books_for, contracts_with_command, narrow_by_staff, resolve_staff
 from bot.errors import BotError
+from bot.late_reports import hold_if_closed
 from bot.parsing import QuickText, parse_quick
 from bot.reports import (
     Cost,
@@ -174,7 +175,8 @@ async def record(
             photos = len(await bq.evidence_of(session, existing.id or 0))
             return _recorded(book, existing, photos, duplicate=True)
     check_time(book, draft.occurred_at, now)
-    await ensure_open(session, book=book, contract_id=draft.contract_id, when=draft.occurred_at)
+    # A closed period's figures were sent: the report waits for a manager (bot.late_reports).
+    await hold_if_closed(session, actor=actor, book=book, draft=draft, now=now, source=source)
     entry = await _insert(session, actor, draft, now, source)
     await _audit_report(session, actor, entry, draft, now)
     return _recorded(book, entry, len(draft.photos), duplicate=False)

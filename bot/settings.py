@@ -42,6 +42,28 @@ class Settings(BaseSettings):
     undo_window_minutes: int = Field(default=10, ge=1)
     invite_valid_days: int = Field(default=7, ge=1)
     conversation_timeout_minutes: int = Field(default=30, ge=1)
+    # Digests (issue 5): how often missed digests and pending deliveries are looked for, when a
+    # digest counts as late, Telegram's pace (messages a second overall, seconds between two
+    # messages in a chat), retries (first pause, tries per send, tries in all) and how long a
+    # delivery may stay mid-send before it is taken as cut off.
+    digest_poll_seconds: float = Field(default=10, gt=0)
+    digest_late_after_minutes: int = Field(default=10, ge=1)
+    digest_messages_per_second: float = Field(default=30, gt=0)
+    digest_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    digest_retry_seconds: float = Field(default=1.0, gt=0)
+    digest_send_attempts: int = Field(default=4, ge=1)
+    digest_max_attempts: int = Field(default=6, ge=1)
+    digest_stale_minutes: int = Field(default=10, ge=1)
+    # Operating the bot (issue 7): logs, health, several processes, faults.
+    log_format: Literal["text", "json"] = "text"
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    leader_check_seconds: float = Field(default=5.0, gt=0)
+    max_concurrent_updates: int = Field(default=64, ge=1)
+    api_timeout_seconds: float = Field(default=5.0, gt=0)
+    api_retries: int = Field(default=5, ge=0)
+    state_sweep_seconds: float = Field(default=60.0, gt=0)
+    # Objection window for rulebooks without `objections` (000's clause: 3 working days).
+    default_objection_working_days: int = Field(default=3, ge=1, le=60)
 
     @field_validator("database_url")
     @classmethod

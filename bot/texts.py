@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.access import Action, Actor
+from bot.digest_access import commands_for as digest_commands
 from bot.errors import BotError
 from bot.i18n import number, show, t, where
 from bot.reports import Cost, Draft, commands_of
@@ -194,6 +195,8 @@ def help_text(lang: str, actor: Actor, books: Mapping[str, Rulebook]) -> str:
         parts.append(_inspector_help(lang, inspected, books))
     if actor.contracts_for(Action.INVITE):
         parts.append(t(lang, "help_manager"))
+    if digest_commands(actor):
+        parts.append(t(lang, "help_digest"))
     if any(r.value == "vendor_lead" for r in actor.all_roles):
         parts.append(t(lang, "help_vendor_lead"))
     parts.append(t(lang, "help_common"))

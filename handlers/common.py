@@ -21,10 +21,11 @@ from telegram.ext import filters
 
 from bot.access import Actor
 from bot.context import FloorContext
-from bot.errors import AlreadyHandled, BotError
+from bot.errors import AlreadyHandled, BotError, KeptBotError
 from bot.i18n import language_of
 from bot.reports import Photo
 from bot.services import TelegramUser, load_actor
+from bot.telegram_retry import DOWNLOAD_RETRIES, with_retries
 from bot.texts import render_error
 from storage import bot_queries as bq
 from storage.db import write_session
@@ -64,16 +65,21 @@ async def transact(
 
     The claim makes the request happen once however often Telegram delivers the update: a
     redelivery finds the id taken and does nothing, says nothing. A refusal (BotError) is
-    rolled back, claim included, and told to the user. Returns None in both cases.
+    rolled back, claim included, and told to the user. Returns None in both cases. A
+    KeptBotError is a refusal whose writes stand (committed with the claim), then told.
     """
     services = context.services
     actor: Actor | None = None
+    kept: KeptBotError | None = None
     try:
         async with write_session(services.sessions) as session:
             if not await claim_update(session, update.update_id, now=services.clock.now()):
                 raise AlreadyHandled(update.update_id)
             actor = await load_actor(session, telegram_user(update), default_language(context))
-            value = await work(session, actor)
+            try:
+                value = await work(session, actor)
+            except KeptBotError as error:
+                kept = error
     except AlreadyHandled:
         return None
     except BotError as error:
@@ -81,6 +87,10 @@ async def transact(
         await say(update, render_error(lang, error))
         return None
     context.bot_data.note(update.update_id).claimed = True
+    if kept is not None:
+        assert actor is not None
+        await say(update, render_error(actor.language, kept))
+        return None
     return Done(actor, value)
 
 
@@ -149,8 +159,8 @@ def largest(sizes: Sequence[PhotoSize]) -> PhotoSize:
 
 
 async def download_photo(bot: Bot, sizes: Sequence[PhotoSize]) -> Photo:
-    """Download the largest size of a photo and hash it (SHA-256)."""
+    """Download the largest size of a photo and hash it (SHA-256); a failed download is retried."""
     size = largest(sizes)
     file = await bot.get_file(size.file_id)
-    data = await file.download_as_bytearray()
+    data = await with_retries(file.download_as_bytearray, DOWNLOAD_RETRIES, "photo download")
     return Photo(size.file_id, size.file_unique_id, hashlib.sha256(data).hexdigest())

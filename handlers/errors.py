@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 
 from bot.context import FloorApp, FloorContext
 from bot.i18n import t
+from bot.outage import is_outage
 from handlers.common import default_language, read_actor
 
 logger = logging.getLogger("floorbot.errors")
@@ -34,6 +35,8 @@ async def on_error(update: object, context: FloorContext) -> None:
     lang = await _language(update, context)
     if note is not None and note.entry_id is not None:
         text = t(lang, "error_after_record", entry=note.entry_id)
+    elif is_outage(context.error):
+        text = t(lang, "db_unavailable")
     else:
         text = t(lang, "error_generic")
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import TypeHandler
 
+from bot.access import public
 from bot.context import FloorApp, FloorContext
 from storage.db import write_session
 from storage.queries import claim_update
@@ -17,6 +18,7 @@ from storage.queries import claim_update
 LAST_GROUP = 1000
 
 
+@public("bookkeeping after every update: remembers its id")
 async def mark_processed(update: Update, context: FloorContext) -> None:
     """Remember the update id, unless the request's own transaction already did."""
     note = context.bot_data.notes.pop(update.update_id, None)

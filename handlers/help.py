@@ -5,12 +5,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.access import public
 from bot.context import FloorApp, FloorContext
 from bot.services import contract_books
 from bot.texts import help_text
 from handlers.common import PRIVATE, read_actor, say
 
 
+@public("shows what the user's own roles allow, nothing more")
 async def help_command(update: Update, context: FloorContext) -> None:
     """/help: the commands for this user's roles, with examples from their contracts."""
     actor = await read_actor(update, context)

@@ -6,7 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.access import Actor
+from bot.access import Actor, public
 from bot.context import FloorApp, FloorContext
 from bot.i18n import LANGUAGES, t
 from bot.menus import set_menu
@@ -16,6 +16,7 @@ from handlers.common import PRIVATE, keyboard, read_actor, say, telegram_user, t
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 
+@public("a user's own language")
 async def lang_command(update: Update, context: FloorContext) -> None:
     """/lang [zh|en]: set it, or offer the choice."""
     if context.args:
@@ -26,6 +27,7 @@ async def lang_command(update: Update, context: FloorContext) -> None:
     await say(update, t(actor.language, "lang_choose"), keyboard(buttons))
 
 
+@public("a user's own language")
 async def lang_button(update: Update, context: FloorContext) -> None:
     """A language button."""
     query = update.callback_query

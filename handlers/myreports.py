@@ -6,7 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.access import Actor
+from bot.access import Action, Actor, checks
 from bot.context import FloorApp, FloorContext
 from bot.reporting import my_reports
 from bot.services import contract_books
@@ -18,6 +18,7 @@ from storage.bot_queries import ReportRow
 RECENT = 10
 
 
+@checks(Action.MY_REPORTS)
 async def myreports(update: Update, context: FloorContext) -> None:
     """/myreports: the last reports this inspector made, newest first."""
 

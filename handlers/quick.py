@@ -1,37 +1,51 @@
 """One-line reports: ``/late 张三 25``, ``/dress 李四``, ``/handover 3``, as text or photo caption.
 
-Also: which contract (``q:``) when a command fits several, albums, and unknown commands.
+Also: which contract (``q:``) when a command fits several, albums, and unknown commands. The
+albums and the waiting choices live in the database (handlers.conversation), changed in the
+same transaction as the report they belong to, so any bot process can take the next photo or
+the tap on a choice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.access import Actor
+from bot.access import Action, Actor, checks, public
 from bot.choices import known_command
 from bot.context import FloorApp, FloorContext
+from bot.errors import BotError
 from bot.i18n import t
 from bot.parsing import command_name
 from bot.reporting import Recorded, add_photos, quick_report
 from bot.reports import Photo
+from bot.state import Album, Pending
 from bot.texts import EXAMPLE_STAFF
 from handlers.common import (
     PRIVATE,
+    Done,
     download_photo,
     keyboard,
     language_of_user,
     read_actor,
     recorded_entry,
     say,
-    transact,
+)
+from handlers.conversation import (
+    load_album,
+    save_album,
+    save_pending,
+    take_pending,
+    transact_chat,
 )
 from handlers.undo import confirmation, schedule_undo_expiry, undo_minutes
+from storage import bot_queries as bq
+from storage.db import write_session
+from storage.state_queries import ChatKey
 
 # How long to wait for an album's captioned photo before telling the user how to report.
 ALBUM_SETTLE_SECONDS = 3
@@ -39,25 +53,7 @@ PENDING_TOKEN_BYTES = 4
 EXAMPLE = f"/late {EXAMPLE_STAFF} 25"
 
 
-@dataclass
-class Album:
-    """Photos of one album (media group): the report they belong to, or the ones waiting for it."""
-
-    entry_id: int | None = None
-    waiting: list[Photo] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Pending:
-    """A one-line report waiting for the user to pick its contract."""
-
-    text: str
-    photos: tuple[Photo, ...]
-    source: tuple[int, int]
-    media_group: str | None
-    contracts: tuple[str, ...]
-
-
+@checks(Action.REPORT, sample="/late 张三 25")
 async def on_command(update: Update, context: FloorContext) -> None:
     """Any command not handled elsewhere: a rulebook alias is a report; anything else is unknown."""
     message = update.effective_message
@@ -75,15 +71,13 @@ async def on_command(update: Update, context: FloorContext) -> None:
     await report(update, context, message, message.text, photos)
 
 
+@checks(Action.REPORT)
 async def on_caption(update: Update, context: FloorContext) -> None:
     """A photo whose caption is a one-line report: the report and its evidence."""
     message = update.effective_message
     if message is None or not message.caption or not message.photo:
         return
     photos = [await download_photo(context.bot, message.photo)]
-    group = message.media_group_id
-    if group is not None and group in context.user_state.albums:
-        photos = context.user_state.albums[group].waiting + photos
     name = command_name(message.caption, context.bot.username)
     if name is None or not known_command(context.services.rulebooks, name):
         actor = await read_actor(update, context)
@@ -99,74 +93,73 @@ async def report(
     text: str,
     photos: list[Photo],
 ) -> None:
-    """Record the one-line report (or ask which contract), then confirm it with Undo."""
+    """Record the one-line report (or ask which contract), then confirm it with Undo.
+
+    An album's photos that came before its captioned one are taken from the album's state,
+    and the album remembers the report, in the report's own transaction.
+    """
     now = context.services.clock.now()
     source = (message.chat_id, message.message_id)
+    key, group = ChatKey(message.chat_id, _user_id(update)), message.media_group_id
+    token = secrets.token_hex(PENDING_TOKEN_BYTES)
 
     async def work(session: AsyncSession, actor: Actor) -> Recorded | list[str]:
-        return await quick_report(
+        album = await load_album(session, key, group, now) if group is not None else None
+        everything = (album.waiting if album is not None else []) + photos
+        result = await quick_report(
             session,
             actor=actor,
             rulebooks=context.services.rulebooks,
             text=text,
-            photos=photos,
+            photos=everything,
             now=now,
             source=source,
             source_is_update=True,
         )
+        if isinstance(result, list):
+            pending = Pending(text, tuple(everything), source, group, tuple(result))
+            await save_pending(session, context, key, token, pending)
+        elif group is not None:
+            await save_album(session, context, key, group, Album(result.entry_id))
+        return result
 
-    done = await transact(update, context, work)
+    done = await transact_chat(update, context, work)
     if done is None:
         return
     if isinstance(done.value, list):
-        pending = Pending(text, tuple(photos), source, message.media_group_id, tuple(done.value))
-        await _ask_contract(update, context, done.lang, pending)
+        rows = [[(c, f"q:{token}:{i}")] for i, c in enumerate(done.value)]
+        await say(update, t(done.lang, "choose_contract"), keyboard(rows))
         return
-    await _confirm(update, context, done.lang, done.value, message.media_group_id)
+    await _confirm(update, context, done.lang, done.value)
 
 
-async def _confirm(
-    update: Update, context: FloorContext, lang: str, recorded: Recorded, group: str | None
-) -> None:
+def _user_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def _confirm(update: Update, context: FloorContext, lang: str, recorded: Recorded) -> None:
     recorded_entry(update, context, recorded.entry_id)
     text, markup = confirmation(context, lang, recorded)
     sent = await say(update, text, markup)
-    if group is not None:
-        context.user_state.albums[group] = Album(recorded.entry_id)
     if sent is not None and markup is not None:
         schedule_undo_expiry(context, sent.chat_id, sent.message_id, recorded.entry_id)
 
 
-async def _ask_contract(update: Update, context: FloorContext, lang: str, pending: Pending) -> None:
-    token = secrets.token_hex(PENDING_TOKEN_BYTES)
-    context.user_state.pending_quick[token] = pending
-    rows = [[(c, f"q:{token}:{i}")] for i, c in enumerate(pending.contracts)]
-    await say(update, t(lang, "choose_contract"), keyboard(rows))
-
-
+@checks(Action.REPORT, sample="q:0a1b2c3d:0")
 async def on_choice(update: Update, context: FloorContext) -> None:
-    """The contract picked for an ambiguous one-line report."""
+    """The contract picked for an ambiguous one-line report (a second tap finds it taken)."""
     query = update.callback_query
     assert query is not None
     await query.answer()
     _, token, index = ((query.data or "") + "::").split(":")[:3]
-    pending = context.user_state.pending_quick.pop(token, None)
-    if pending is None or not index.isdigit() or int(index) >= len(pending.contracts):
-        actor = await read_actor(update, context)
-        await say(update, t(actor.language, "choice_expired"))
-        return
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(None)
-    await _report_pending(update, context, pending, pending.contracts[int(index)])
-
-
-async def _report_pending(
-    update: Update, context: FloorContext, pending: Pending, contract: str
-) -> None:
-    now = context.services.clock.now()
+    now, key = context.services.clock.now(), ChatKey(_chat_id(update), _user_id(update))
 
     async def work(session: AsyncSession, actor: Actor) -> Recorded | list[str]:
-        return await quick_report(
+        pending = await take_pending(session, key, token, now)
+        if pending is None or not index.isdigit() or int(index) >= len(pending.contracts):
+            raise BotError("choice_expired")
+        result = await quick_report(
             session,
             actor=actor,
             rulebooks=context.services.rulebooks,
@@ -175,14 +168,27 @@ async def _report_pending(
             now=now,
             source=pending.source,
             source_is_update=False,
-            contract_id=contract,
+            contract_id=pending.contracts[int(index)],
         )
+        if isinstance(result, Recorded) and pending.media_group is not None:
+            album = Album(result.entry_id)
+            await save_album(session, context, key, pending.media_group, album)
+        return result
 
-    done = await transact(update, context, work)
-    if done is not None and isinstance(done.value, Recorded):
-        await _confirm(update, context, done.lang, done.value, pending.media_group)
+    done = await transact_chat(update, context, work)
+    if done is None or not isinstance(done.value, Recorded):
+        return
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(None)
+    await _confirm(update, context, done.lang, done.value)
 
 
+def _chat_id(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+@public("an album's photos wait for its captioned report; attaching them checks Action.UNDO")
 async def on_photo(update: Update, context: FloorContext) -> None:
     """A photo without a report command: the rest of an album, or a hint how to report."""
     message = update.effective_message
@@ -193,30 +199,36 @@ async def on_photo(update: Update, context: FloorContext) -> None:
         actor = await read_actor(update, context)
         await say(update, t(actor.language, "photo_hint", example=EXAMPLE))
         return
-    album = context.user_state.albums.setdefault(group, Album())
     photo = await download_photo(context.bot, message.photo)
-    if album.entry_id is None:
-        album.waiting.append(photo)
+    done = await _album_photo(update, context, group, photo)
+    if done is not None and done.value:
         _schedule_album_hint(context, message.chat_id, update, group)
-        return
-    await _attach(update, context, album.entry_id, photo)
 
 
-async def _attach(update: Update, context: FloorContext, entry_id: int, photo: Photo) -> None:
-    now = context.services.clock.now()
-    window = undo_minutes(context)
+async def _album_photo(
+    update: Update, context: FloorContext, group: str, photo: Photo
+) -> Done[bool] | None:
+    """Attach the photo to the album's report, or keep it waiting; True when it waits."""
+    now, key = context.services.clock.now(), ChatKey(_chat_id(update), _user_id(update))
+    window = dt.timedelta(minutes=undo_minutes(context))
 
-    async def work(session: AsyncSession, actor: Actor) -> None:
-        await add_photos(
-            session,
-            actor=actor,
-            entry_id=entry_id,
-            photos=[photo],
-            now=now,
-            window=dt.timedelta(minutes=window),
-        )
+    async def work(session: AsyncSession, actor: Actor) -> bool:
+        album = await load_album(session, key, group, now) or Album()
+        if album.entry_id is not None:
+            await add_photos(
+                session,
+                actor=actor,
+                entry_id=album.entry_id,
+                photos=[photo],
+                now=now,
+                window=window,
+            )
+            return False
+        album.waiting.append(photo)
+        await save_album(session, context, key, group, album)
+        return True
 
-    await transact(update, context, work)
+    return await transact_chat(update, context, work)
 
 
 def _schedule_album_hint(context: FloorContext, chat_id: int, update: Update, group: str) -> None:
@@ -237,16 +249,21 @@ def _schedule_album_hint(context: FloorContext, chat_id: int, update: Update, gr
 
 
 async def _album_hint(context: FloorContext) -> None:
-    """Job: an album arrived without a report command in its caption."""
-    assert context.job is not None and context.job.chat_id is not None
-    album = context.user_state.albums.get(str(context.job.data))
-    if album is None or album.entry_id is not None:
-        return
-    context.user_state.albums.pop(str(context.job.data), None)
-    lang = await language_of_user(context, context.job.user_id)
-    await context.bot.send_message(context.job.chat_id, t(lang, "photo_hint", example=EXAMPLE))
+    """Job: an album arrived without a report command in its caption (said once, by one process)."""
+    job = context.job
+    assert job is not None and job.chat_id is not None and job.user_id is not None
+    key, group = ChatKey(job.chat_id, job.user_id), str(job.data)
+    async with write_session(context.services.sessions) as session:
+        await bq.lock_chat(session, key.chat_id)
+        album = await load_album(session, key, group, context.services.clock.now())
+        if album is None or album.entry_id is not None:
+            return
+        await save_album(session, context, key, group, None)
+    lang = await language_of_user(context, job.user_id)
+    await context.bot.send_message(job.chat_id, t(lang, "photo_hint", example=EXAMPLE))
 
 
+@public("a hint how to report")
 async def on_text(update: Update, context: FloorContext) -> None:
     """Plain text outside a report form."""
     actor = await read_actor(update, context)
@@ -264,6 +281,7 @@ def register(app: FloorApp) -> None:
     app.add_handler(CallbackQueryHandler(unknown_button))
 
 
+@public("answers a button it does not know, and does nothing")
 async def unknown_button(update: Update, context: FloorContext) -> None:
     """A button this bot does not know (an old message, or crafted data): just answer it."""
     query = update.callback_query

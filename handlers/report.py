@@ -1,165 +1,166 @@
-"""``/report``: the guided report, one card edited in place (callback data ``rep:``), /cancel."""
+"""``/report``: the guided report, one card edited in place (callback data ``rep:``), /cancel.
+
+The form lives in the database (handlers.conversation), not in one process's memory: every
+step reads it, changes it and writes it back in one transaction that also claims the update,
+so any bot process can take the next step, a restart keeps the form, and a redelivered step
+is not applied twice. Typed answers and photos reach the form only while one is open (the
+Open filter, from handlers.state); otherwise they go on to the one-line reports.
+"""
 
 from __future__ import annotations
 
-import warnings
-from typing import Any
-
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.access import Action, Actor, require_any
+from bot.access import Action, Actor, checks, public, require, require_any
 from bot.choices import books_for
 from bot.context import FloorApp, FloorContext
 from bot.errors import BotError
-from bot.guided import Form, Step
+from bot.guided import Form
 from bot.i18n import t
-from bot.texts import render_error
+from bot.reports import Photo
+from bot.state import FORM
 from handlers import report_inputs as inputs
-from handlers.common import (
-    PRIVATE,
-    download_photo,
-    drop_keyboard,
-    read_actor,
-    say,
-    transact,
-)
-from handlers.report_buttons import on_button, stale_button
-from handlers.report_views import book_of, form_of, refresh_card, show
-from scoring.rulebook import Rulebook
+from handlers.common import PRIVATE, download_photo, drop_keyboard, say
+from handlers.conversation import Open, chat_key, load_form, save_form, transact_chat
+from handlers.report_buttons import on_button
+from handlers.report_views import Shown, book_of, present, refresh_card, render_form
 
 # -- entry -------------------------------------------------------------------------------
 
 
-async def start_report(update: Update, context: FloorContext) -> Step | int:
+@checks(Action.REPORT)
+async def start_report(update: Update, context: FloorContext) -> None:
     """/report: open a new form (with the photo it replies to, if any)."""
     now = context.services.clock.now()
+    photo = await _replied_photo(update, context)
+    key = chat_key(update)
 
-    async def begin(session: AsyncSession, actor: Actor) -> dict[str, Rulebook]:
-        return books_for(actor, context.services.rulebooks, require_any(actor, Action.REPORT))
+    async def begin(session: AsyncSession, actor: Actor) -> tuple[Shown, int | None]:
+        books = books_for(actor, context.services.rulebooks, require_any(actor, Action.REPORT))
+        previous = await load_form(session, key, now)
+        form = Form(now, list(books), {c: b.id for c, b in books.items()}, key.chat_id)
+        if len(form.contracts) == 1:
+            form.choose_contract(form.contracts[0])
+        if photo is not None:
+            form.photos.append(photo)
+        shown = await render_form(session, context, form, actor)
+        await save_form(session, context, key, form)
+        return shown, previous.card_id if previous is not None else None
 
-    done = await transact(update, context, begin)
+    done = await transact_chat(update, context, begin)
     if done is None:
-        return ConversationHandler.END
-    assert update.effective_chat is not None
-    form = Form(
-        now, list(done.value), {c: b.id for c, b in done.value.items()}, update.effective_chat.id
-    )
-    if len(form.contracts) == 1:
-        form.choose_contract(form.contracts[0])
-    await _attach_replied_photo(update, context, form)
-    previous = form_of(context)
-    if previous is not None and previous.card_id is not None:
-        await drop_keyboard(context.bot, previous.chat_id, previous.card_id)
-    context.user_state.draft = form
-    return await show(update, context, form, done.actor, new_card=True)
+        return
+    shown, previous_card = done.value
+    if previous_card is not None:
+        await drop_keyboard(context.bot, key.chat_id, previous_card)
+    await present(update, context, shown, new_card=True)
 
 
-async def _attach_replied_photo(update: Update, context: FloorContext, form: Form) -> None:
+async def _replied_photo(update: Update, context: FloorContext) -> Photo | None:
     message = update.effective_message
     replied = message.reply_to_message if message is not None else None
-    if replied is not None and replied.photo:
-        form.photos.append(await download_photo(context.bot, replied.photo))
+    if replied is None or not replied.photo:
+        return None
+    return await download_photo(context.bot, replied.photo)
 
 
 # -- typed answers and photos ----------------------------------------------------------------
 
 
-async def on_text(update: Update, context: FloorContext) -> Step | int | None:
+def _may_fill(actor: Actor, form: Form) -> None:
+    """The user still inspects the form's contract (a role taken away ends the form's use)."""
+    if form.contract is None:
+        require_any(actor, Action.REPORT)
+    else:
+        require(actor, Action.REPORT, form.contract)
+
+
+@checks(Action.REPORT)
+async def on_text(update: Update, context: FloorContext) -> None:
     """A typed answer: staff name, value, quantity or time, depending on the step."""
-    form = form_of(context)
     message = update.effective_message
-    if form is None or message is None or message.text is None:
-        return ConversationHandler.END
-    actor = await read_actor(update, context)
-    book = book_of(context, form)
-    if book is None:
-        await say(update, t(actor.language, "rep_need_text"))
-        return None
-    try:
-        async with context.services.sessions() as session:
-            await inputs.apply_text(session, form, book, message.text, context.services.clock.now())
-    except BotError as error:
-        await say(update, render_error(actor.language, error))
-        return None
-    return await show(update, context, form, actor, new_card=True)
+    assert message is not None and message.text is not None
+    text, now, key = message.text, context.services.clock.now(), chat_key(update)
+
+    async def work(session: AsyncSession, actor: Actor) -> Shown:
+        form = await load_form(session, key, now)
+        if form is None:
+            raise BotError("rep_inactive")
+        _may_fill(actor, form)
+        book = book_of(context, form)
+        if book is None:
+            raise BotError("rep_need_text")
+        await inputs.apply_text(session, form, book, text, now)
+        shown = await render_form(session, context, form, actor)
+        await save_form(session, context, key, form)
+        return shown
+
+    done = await transact_chat(update, context, work)
+    if done is not None:
+        await present(update, context, done.value, new_card=True)
 
 
-async def on_photo(update: Update, context: FloorContext) -> Step | int | None:
+@checks(Action.REPORT)
+async def on_photo(update: Update, context: FloorContext) -> None:
     """A photo during the form is evidence for it (an album fills one card)."""
-    form = form_of(context)
     message = update.effective_message
-    if form is None or message is None or not message.photo:
-        return ConversationHandler.END
-    actor = await read_actor(update, context)
-    form.photos.append(await download_photo(context.bot, message.photo))
-    same_album = message.media_group_id is not None and message.media_group_id == form.media_group
-    form.media_group = message.media_group_id
-    if same_album and form.card_id is not None:
-        return await refresh_card(update, context, form, actor)
-    return await show(update, context, form, actor, new_card=True)
+    assert message is not None and message.photo
+    photo = await download_photo(context.bot, message.photo)
+    group, now, key = message.media_group_id, context.services.clock.now(), chat_key(update)
+
+    async def work(session: AsyncSession, actor: Actor) -> tuple[Shown, bool]:
+        form = await load_form(session, key, now)
+        if form is None:
+            raise BotError("rep_inactive")
+        _may_fill(actor, form)
+        form.photos.append(photo)
+        same_album = group is not None and group == form.media_group
+        form.media_group = group
+        shown = await render_form(session, context, form, actor)
+        await save_form(session, context, key, form)
+        return shown, same_album and form.card_id is not None
+
+    done = await transact_chat(update, context, work)
+    if done is None:
+        return
+    shown, same_album = done.value
+    if same_album:
+        await refresh_card(context, shown)
+    else:
+        await present(update, context, shown, new_card=True)
 
 
-async def cancel(update: Update, context: FloorContext) -> int:
-    """/cancel: drop the form."""
-    form = form_of(context)
-    actor = await read_actor(update, context)
-    context.user_state.draft = None
-    if form is not None and form.card_id is not None:
+@public("drops the user's own unfinished form")
+async def cancel(update: Update, context: FloorContext) -> None:
+    """/cancel: drop the form (or say there is nothing to cancel)."""
+    key, now = chat_key(update), context.services.clock.now()
+
+    async def work(session: AsyncSession, actor: Actor) -> Form | None:
+        form = await load_form(session, key, now)
+        await save_form(session, context, key, None)
+        return form
+
+    done = await transact_chat(update, context, work)
+    if done is None:
+        return
+    form = done.value
+    if form is None:
+        await say(update, t(done.lang, "nothing_to_cancel"))
+        return
+    if form.card_id is not None:
         await drop_keyboard(context.bot, form.chat_id, form.card_id)
-    await say(update, t(actor.language, "cancelled"))
-    return ConversationHandler.END
-
-
-async def timed_out(update: Update, context: FloorContext) -> None:
-    """The form was left alone too long: take its buttons away."""
-    form = form_of(context)
-    context.user_state.draft = None
-    if form is not None and form.card_id is not None:
-        await drop_keyboard(context.bot, form.chat_id, form.card_id)
-
-
-async def nothing_to_cancel(update: Update, context: FloorContext) -> None:
-    """/cancel with no form open."""
-    actor = await read_actor(update, context)
-    await say(update, t(actor.language, "nothing_to_cancel"))
-
-
-def conversation(timeout_seconds: float) -> ConversationHandler[FloorContext]:
-    """The guided report's states; every state takes its buttons, typed answers and photos."""
-    buttons = CallbackQueryHandler(on_button, pattern=r"^rep:")
-    text = MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, on_text)
-    caption_command = filters.CaptionRegex(r"^\s*/")
-    photo = MessageHandler(PRIVATE & filters.PHOTO & ~caption_command, on_photo)
-    states: dict[object, list[Any]] = {step: [buttons, text, photo] for step in Step}
-    states[ConversationHandler.TIMEOUT] = [
-        MessageHandler(filters.ALL, timed_out),
-        CallbackQueryHandler(timed_out),
-    ]
-    with warnings.catch_warnings():
-        # Buttons are checked against the form's own card (see _pressed), so tracking
-        # conversations per chat and user, not per message, is what this flow wants.
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[CommandHandler("report", start_report, filters=PRIVATE)],
-            states=states,
-            fallbacks=[CommandHandler("cancel", cancel, filters=PRIVATE)],
-            allow_reentry=True,
-            conversation_timeout=timeout_seconds,
-            name="report",
-        )
+    await say(update, t(done.lang, "cancelled"))
 
 
 def register(app: FloorApp) -> None:
-    settings = app.bot_data.services.settings
-    app.add_handler(conversation(settings.conversation_timeout_minutes * 60))
-    app.add_handler(CallbackQueryHandler(stale_button, pattern=r"^rep:"))
-    app.add_handler(CommandHandler("cancel", nothing_to_cancel, filters=PRIVATE))
+    form_open = Open(app.bot_data, FORM)
+    caption_command = filters.CaptionRegex(r"^\s*/")
+    app.add_handler(CommandHandler("report", start_report, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^rep:"))
+    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND & form_open, on_text))
+    app.add_handler(
+        MessageHandler(PRIVATE & filters.PHOTO & ~caption_command & form_open, on_photo)
+    )
+    app.add_handler(CommandHandler("cancel", cancel, filters=PRIVATE))

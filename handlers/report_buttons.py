@@ -1,12 +1,19 @@
-"""The guided report's buttons (callback data ``rep:``): checked against the live card and role."""
+"""The guided report's buttons (callback data ``rep:``): checked against the live card and role.
+
+A press is answered first; then one transaction (holding the chat's lock, claiming the
+update) reads the form, applies the button and writes the form back — or, for Confirm,
+records the report and ends the form in the same commit. Telegram is told afterwards.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import CallbackQuery, Message, Update
-from telegram.ext import ConversationHandler
 
-from bot.access import Action, Actor
+from bot.access import Action, Actor, checks
 from bot.context import FloorContext
 from bot.errors import BotError
 from bot.guided import Form, Step
@@ -14,64 +21,104 @@ from bot.i18n import t
 from bot.reporting import Recorded, record
 from bot.texts import render_error
 from handlers import report_inputs as inputs
-from handlers.common import edit, read_actor, recorded_entry, say, transact
-from handlers.report_views import book_of, form_of, show
+from handlers.common import edit, read_actor, recorded_entry, say
+from handlers.conversation import chat_key, load_form, save_form, transact_chat
+from handlers.report_views import Shown, book_of, present, render_form
 from handlers.undo import confirmation, schedule_undo_expiry
 from storage import bot_queries as bq
+from storage.state_queries import ChatKey
 
 
-async def _pressed(update: Update, context: FloorContext) -> tuple[Form, CallbackQuery, Actor]:
-    """Answer the button, then make sure it belongs to this user's live form and role."""
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a press did, to show once it is committed (nothing, when all fields are empty)."""
+
+    shown: Shown | None = None
+    recorded: Recorded | None = None
+    card: tuple[int, int] | None = None
+    cancelled: bool = False
+    refusal: BotError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """One press inside its transaction: the form, who pressed, the button's fields."""
+
+    session: AsyncSession
+    context: FloorContext
+    key: ChatKey
+    form: Form
+    actor: Actor
+    args: list[str]
+
+
+@checks(Action.REPORT, sample="rep:c:0")
+async def on_button(update: Update, context: FloorContext) -> None:
+    """Every ``rep:`` button: check it belongs to the live card, apply it, show the result."""
     query = update.callback_query
     assert query is not None
-    form = form_of(context)
-    message = query.message
-    if form is None or message is None or message.message_id != form.card_id:
+    key = chat_key(update)
+    if not await _live(context, key, query):
         await stale_button(update, context)
-        raise _Stale
+        return
     await query.answer()
-    actor = await read_actor(update, context)
-    allowed = actor.contracts_for(Action.REPORT)
-    if not allowed or (form.contract is not None and form.contract not in allowed):
-        contract = form.contract or ""
-        raise BotError("forbidden_report", contract=contract)
-    return form, query, actor
-
-
-class _Stale(Exception):
-    """A button under a card that is no longer the user's live form."""
-
-
-async def on_button(update: Update, context: FloorContext) -> Step | int | None:
-    """Every ``rep:`` button: check it, apply it to the form, show the next step."""
-    try:
-        form, query, actor = await _pressed(update, context)
-    except _Stale:
-        return None
-    except BotError as error:
-        await say(update, render_error((await read_actor(update, context)).language, error))
-        context.user_state.draft = None
-        return ConversationHandler.END
-    parts = (query.data or "").split(":")[1:]
-    action = _BUTTONS.get(parts[0]) if parts else None
+    args = (query.data or "").split(":")[1:]
+    action = _BUTTONS.get(args[0]) if args else None
     if action is None:
-        return None
-    return await action(update, context, form, actor, parts)
+        return
+    now = context.services.clock.now()
+
+    async def work(session: AsyncSession, actor: Actor) -> Outcome:
+        form = await load_form(session, key, now)
+        if form is None or not _on_card(query, form):
+            return Outcome()  # the form ended between the check and this transaction
+        allowed = actor.contracts_for(Action.REPORT)
+        if not allowed or (form.contract is not None and form.contract not in allowed):
+            await save_form(session, context, key, None)
+            return Outcome(refusal=BotError("forbidden_report", contract=form.contract or ""))
+        return await action(Press(session, context, key, form, actor, args))
+
+    done = await transact_chat(update, context, work)
+    if done is not None:
+        await _show(update, context, done.lang, done.value)
 
 
-async def _contract(
-    update: Update, context: FloorContext, form: Form, actor: Actor, args: list[str]
-) -> Step | int | None:
-    contract = _pick(form.contracts, args)
+async def _live(context: FloorContext, key: ChatKey, query: CallbackQuery) -> bool:
+    async with context.services.sessions() as session:
+        form = await load_form(session, key, context.services.clock.now())
+    return form is not None and _on_card(query, form)
+
+
+def _on_card(query: CallbackQuery, form: Form) -> bool:
+    return query.message is not None and query.message.message_id == form.card_id
+
+
+async def _show(update: Update, context: FloorContext, lang: str, outcome: Outcome) -> None:
+    query = update.callback_query
+    assert query is not None
+    if outcome.refusal is not None:
+        await say(update, render_error(lang, outcome.refusal))
+    elif outcome.shown is not None:
+        await present(update, context, outcome.shown, new_card=False)
+    elif outcome.recorded is not None and outcome.card is not None:
+        recorded_entry(update, context, outcome.recorded.entry_id)
+        assert isinstance(query.message, Message)
+        text, markup = confirmation(context, lang, outcome.recorded)
+        await edit(query.message, text, markup)
+        schedule_undo_expiry(context, *outcome.card, outcome.recorded.entry_id)
+    elif outcome.cancelled:
+        assert isinstance(query.message, Message)
+        await edit(query.message, t(lang, "cancelled"))
+
+
+async def _contract(press: Press) -> Outcome:
+    contract = _pick(press.form.contracts, press.args)
     if contract is None:
-        await say(update, t(actor.language, "rep_inactive"))
-        return None
-    if not actor.may(Action.REPORT, contract):
-        refusal = BotError("forbidden_report", contract=contract)
-        await say(update, render_error(actor.language, refusal))
-        return None
-    form.choose_contract(contract)
-    return await show(update, context, form, actor, new_card=False)
+        return Outcome(refusal=BotError("rep_inactive"))
+    if not press.actor.may(Action.REPORT, contract):
+        return Outcome(refusal=BotError("forbidden_report", contract=contract))
+    press.form.choose_contract(contract)
+    return await _keep(press)
 
 
 def _pick(options: list[str], args: list[str]) -> str | None:
@@ -80,65 +127,43 @@ def _pick(options: list[str], args: list[str]) -> str | None:
     return options[int(args[1])]
 
 
-async def _apply(
-    update: Update, context: FloorContext, form: Form, actor: Actor, args: list[str]
-) -> Step | int | None:
+async def _apply(press: Press) -> Outcome:
     """Buttons that set one field of the form (section, item, staff, value, quantity, photo)."""
-    book = book_of(context, form)
+    book = book_of(press.context, press.form)
     if book is None:
-        return None
-    try:
-        inputs.apply_button(form, book, args)
-    except BotError as error:
-        await say(update, render_error(actor.language, error))
-        return None
-    return await show(update, context, form, actor, new_card=False)
+        return Outcome()
+    inputs.apply_button(press.form, book, press.args)
+    return await _keep(press)
 
 
-async def _confirm(
-    update: Update, context: FloorContext, form: Form, actor: Actor, args: list[str]
-) -> Step | int | None:
-    """Confirm: record the report once (keyed by this card), then show it with Undo."""
-    book = book_of(context, form)
+async def _keep(press: Press) -> Outcome:
+    """Render the form's next step and save the form."""
+    shown = await render_form(press.session, press.context, press.form, press.actor)
+    await save_form(press.session, press.context, press.key, press.form)
+    return Outcome(shown=shown)
+
+
+async def _confirm(press: Press) -> Outcome:
+    """Confirm: record the report once (keyed by this card) and end the form, in one commit."""
+    form = press.form
+    book = book_of(press.context, form)
     if book is None or form.card_id is None or form.next_step(book) is not Step.CONFIRM:
-        return None
-    now = context.services.clock.now()
+        return Outcome()
+    now = press.context.services.clock.now()
     source = (form.chat_id, form.card_id)
-
-    async def work(session: AsyncSession, current: Actor) -> Recorded:
-        return await record(
-            session,
-            actor=current,
-            book=book,
-            draft=form.draft(),
-            now=now,
-            source=source,
-        )
-
-    done = await transact(update, context, work)
-    if done is None:
-        return None
-    recorded_entry(update, context, done.value.entry_id)
-    context.user_state.draft = None
-    query = update.callback_query
-    assert query is not None and isinstance(query.message, Message)
-    text, markup = confirmation(context, done.lang, done.value)
-    await edit(query.message, text, markup)
-    schedule_undo_expiry(context, form.chat_id, form.card_id, done.value.entry_id)
-    return ConversationHandler.END
+    recorded = await record(
+        press.session, actor=press.actor, book=book, draft=form.draft(), now=now, source=source
+    )
+    await save_form(press.session, press.context, press.key, None)
+    return Outcome(recorded=recorded, card=source)
 
 
-async def _cancel_button(
-    update: Update, context: FloorContext, form: Form, actor: Actor, args: list[str]
-) -> int:
-    context.user_state.draft = None
-    query = update.callback_query
-    assert query is not None and isinstance(query.message, Message)
-    await edit(query.message, t(actor.language, "cancelled"))
-    return ConversationHandler.END
+async def _cancel_button(press: Press) -> Outcome:
+    await save_form(press.session, press.context, press.key, None)
+    return Outcome(cancelled=True)
 
 
-_BUTTONS = {
+_BUTTONS: dict[str, Callable[[Press], Awaitable[Outcome]]] = {
     "c": _contract,
     "s": _apply,
     "i": _apply,

@@ -11,7 +11,6 @@ from bot.choices import resolve_staff, sections
 from bot.errors import BotError
 from bot.guided import EDITABLE, Form, Step
 from bot.parsing import parse_when_text, read_number
-from bot.reporting import ensure_open
 from bot.reports import check_quantity, check_time, check_value, format_number, needs_staff
 from scoring.rulebook import ItemKind, Rulebook
 
@@ -144,5 +143,5 @@ async def _typed_time(
     assert form.contract is not None
     when = parse_when_text(text).resolve(now, book.contract.timezone)
     check_time(book, when, now)
-    await ensure_open(session, book=book, contract_id=form.contract, when=when)
+    # A time in a closed period is taken: on Confirm the report goes to a manager for approval.
     form.occurred_at, form.editing_time = when, False

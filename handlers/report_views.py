@@ -1,7 +1,12 @@
-"""The guided report's card: what each step shows (text, ``rep:`` buttons), sent or edited."""
+"""The guided report's card: what each step shows (text, ``rep:`` buttons), sent or edited.
+
+A step is rendered inside the transaction that changed the form (rendering picks the staff
+buttons, which the form keeps), and shown on Telegram once that transaction is committed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,6 +20,7 @@ from bot.i18n import t
 from bot.reports import asks_quantity, cost_of, needs_staff
 from bot.texts import item_hints, report_lines, short
 from handlers.common import drop_keyboard, edit, keyboard, say
+from handlers.conversation import chat_key, set_card
 from scoring.rulebook import ItemKind, Rulebook
 
 QUANTITY_BUTTONS = ("1", "2", "3", "4", "5")
@@ -164,9 +170,14 @@ async def _time(
 # -- the card on screen ---------------------------------------------------------------------
 
 
-def form_of(context: FloorContext) -> Form | None:
-    form = context.user_state.draft
-    return form if isinstance(form, Form) else None
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A step rendered in the form's transaction; ``form.card_id`` is the card on screen then."""
+
+    form: Form
+    step: Step
+    text: str
+    markup: InlineKeyboardMarkup
 
 
 def book_of(context: FloorContext, form: Form) -> Rulebook | None:
@@ -174,33 +185,37 @@ def book_of(context: FloorContext, form: Form) -> Rulebook | None:
     return None if rulebook_id is None else context.services.rulebooks.get(rulebook_id)
 
 
-async def show(
-    update: Update, context: FloorContext, form: Form, actor: Actor, *, new_card: bool
-) -> Step:
-    """Show the form's next step: edit the card in place, or send a new one below the input."""
-    book = book_of(context, form)
+async def render_form(
+    session: AsyncSession, context: FloorContext, form: Form, actor: Actor
+) -> Shown:
+    """The form's next step (call before saving the form: rendering may fill some fields)."""
     assert actor.person_id is not None
-    async with context.services.sessions() as session:
-        step, text, markup = await render(session, form, book, actor.language, actor.person_id)
+    book = book_of(context, form)
+    step, text, markup = await render(session, form, book, actor.language, actor.person_id)
+    return Shown(form, step, text, markup)
+
+
+async def present(update: Update, context: FloorContext, shown: Shown, *, new_card: bool) -> None:
+    """Edit the card in place, or send a new card below the user's input and remember it."""
     query = update.callback_query
     if not new_card and query is not None and isinstance(query.message, Message):
-        await edit(query.message, text, markup)
-        return step
+        await edit(query.message, shown.text, shown.markup)
+        return
+    form = shown.form
     if form.card_id is not None:
         await drop_keyboard(context.bot, form.chat_id, form.card_id)
-    sent = await say(update, text, markup)
-    form.card_id = sent.message_id if sent is not None else None
-    return step
+    sent = await say(update, shown.text, shown.markup)
+    if sent is not None:
+        await set_card(context, chat_key(update), form.started_at, sent.message_id)
 
 
-async def refresh_card(update: Update, context: FloorContext, form: Form, actor: Actor) -> Step:
+async def refresh_card(context: FloorContext, shown: Shown) -> None:
     """Update the card sent for the first photo of an album instead of sending another."""
-    book = book_of(context, form)
-    assert actor.person_id is not None and form.card_id is not None
-    async with context.services.sessions() as session:
-        step, text, markup = await render(session, form, book, actor.language, actor.person_id)
-    await context.bot.edit_message_text(text, form.chat_id, form.card_id, reply_markup=markup)
-    return step
+    form = shown.form
+    assert form.card_id is not None
+    await context.bot.edit_message_text(
+        shown.text, form.chat_id, form.card_id, reply_markup=shown.markup
+    )
 
 
 _STEP_VIEWS = {

@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.access import Actor
+from bot.access import Action, Actor, checks, public
 from bot.context import FloorApp, FloorContext
 from bot.i18n import t
 from bot.menus import set_menu
@@ -21,6 +21,7 @@ from scoring.rulebook import Rulebook
 from storage.models import Invite, Role
 
 
+@public("registration: an invite code is how a stranger gets a role; the code is checked")
 async def start(update: Update, context: FloorContext) -> None:
     """/start: greet; /start CODE: redeem the invite and welcome the user in their new role."""
     if not context.args:
@@ -84,6 +85,7 @@ async def _refresh_menu(context: FloorContext, actor: Actor) -> None:
     await set_menu(context.bot, actor, books)
 
 
+@checks(Action.INVITE, sample="inspector")
 async def invite(update: Update, context: FloorContext) -> None:
     """/invite ROLE [CONTRACT]: a one-time code (and deep link) for someone to register with."""
     args = context.args or []

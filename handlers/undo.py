@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.access import Actor
+from bot.access import Action, Actor, checks
 from bot.context import FloorApp, FloorContext
 from bot.i18n import t
 from bot.reporting import Recorded, undo
@@ -55,6 +55,7 @@ async def _expire(context: FloorContext) -> None:
     await drop_keyboard(context.bot, chat_id, message_id)
 
 
+@checks(Action.UNDO, sample="undo:1")
 async def on_undo(update: Update, context: FloorContext) -> None:
     """Undo: void one's own report while the window is open."""
     query = update.callback_query

@@ -23,6 +23,7 @@ from scoring.periods import Period
 from storage.models import (
     ActionKind,
     AuditRecord,
+    ClosedPeriod,
     Dispute,
     DisputeStatus,
     Entry,
@@ -63,9 +64,10 @@ class EntryView:
     @property
     def quantity(self) -> Decimal:
         """The quantity after the last correction."""
-        return next(
-            (a.quantity for a in reversed(self.actions) if _is_correction(a)), self.entry.quantity
-        )
+        for action in reversed(self.actions):
+            if _is_correction(action) and action.quantity is not None:
+                return action.quantity
+        return self.entry.quantity
 
     @property
     def value(self) -> str | None:
@@ -146,7 +148,9 @@ async def _views(session: AsyncSession, entries: Sequence[Entry]) -> list[EntryV
         disputes[dispute.entry_id] = dispute
     photos = await _photo_counts(session, ids)
     return [
-        EntryView(e, tuple(actions.get(e.id or 0, ())), disputes.get(e.id or 0), photos.get(e.id or 0, 0))
+        EntryView(
+            e, tuple(actions.get(e.id or 0, ())), disputes.get(e.id or 0), photos.get(e.id or 0, 0)
+        )
         for e in entries
     ]
 
@@ -227,7 +231,10 @@ async def settle(
         update(disputes)
         .where(disputes.c.id == dispute_id, disputes.c.status == DisputeStatus.OPEN.value)
         .values(
-            status=status.value, resolved_by_id=resolved_by_id, resolved_at=now, resolution=resolution
+            status=status.value,
+            resolved_by_id=resolved_by_id,
+            resolved_at=now,
+            resolution=resolution,
         )
     )
     result = await session.exec(statement)
@@ -267,6 +274,16 @@ async def dispute_photos(session: AsyncSession, dispute: Dispute) -> list[str]:
         .order_by(col(AuditRecord.id))
     )
     return [str(r.detail["file_id"]) for r in (await session.exec(statement)).all()]
+
+
+async def closed_period(
+    session: AsyncSession, *, contract_id: str, label: str
+) -> ClosedPeriod | None:
+    """The closed period's row (its figures and when it was closed), or None while it is open."""
+    statement = select(ClosedPeriod).where(
+        col(ClosedPeriod.contract_id) == contract_id, col(ClosedPeriod.period) == label
+    )
+    return (await session.exec(statement)).first()
 
 
 # -- people -----------------------------------------------------------------------------

@@ -261,11 +261,26 @@ class Dispute(SQLModel, table=True):
     resolution: str | None = Field(default=None, sa_type=Text)
 
 
+class DeliveryState(StrEnum):
+    """Where a pushed message stands: recorded before it is sent and again after."""
+
+    PENDING = "pending"  # due, not sent yet (or waiting for a retry)
+    SENDING = "sending"  # claimed by a process that is sending it now
+    SENT = "sent"
+    FAILED = "failed"  # refused for good, or out of attempts
+    BLOCKED = "blocked"  # the person blocked the bot
+    UNKNOWN = "unknown"  # its sender stopped mid-send: never sent again (never twice)
+
+
 class DigestDelivery(SQLModel, table=True):
-    """A digest sent to a person, so a period's digest is never sent twice."""
+    """A digest (or other pushed message) for a person: claimed, sent and recorded once."""
 
     __tablename__ = "digest_deliveries"
-    __table_args__ = (UniqueConstraint("contract_id", "person_id", "kind", "period"),)
+    __table_args__ = (
+        UniqueConstraint("contract_id", "person_id", "kind", "period"),
+        Index("ix_digest_deliveries_state", "state", "next_attempt_at"),
+        _one_of("state", DeliveryState, "state"),
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
@@ -274,7 +289,15 @@ class DigestDelivery(SQLModel, table=True):
     period: str = Field(max_length=32)
     chat_id: int = Field(sa_type=BigInteger)
     message_id: int | None = Field(default=None, sa_type=BigInteger)
-    sent_at: dt.datetime = Field(sa_type=UtcDateTime)
+    sent_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    state: str = Field(default=DeliveryState.PENDING.value, max_length=16)
+    due_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    late: bool = False
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    claim: str | None = Field(default=None, max_length=32)
+    claimed_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    error: str | None = Field(default=None, sa_type=Text)
 
 
 class ClosedPeriod(SQLModel, table=True):
@@ -319,3 +342,110 @@ class ProcessedUpdate(SQLModel, table=True):
         primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
     )
     processed_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+# -- digests and late reports (issue 5) --------------------------------------------------
+
+
+class DigestRun(SQLModel, table=True):
+    """One scheduled digest of a contract (a day's, a period's): made once, by one process."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("contract_id", "kind", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    kind: str = Field(max_length=16)
+    period: str = Field(max_length=32)
+    due_at: dt.datetime = Field(sa_type=UtcDateTime)
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class DigestSubscription(SQLModel, table=True):
+    """A person's choice of digests on a contract (managers without a row get both)."""
+
+    __tablename__ = "digest_subscriptions"
+    __table_args__ = (UniqueConstraint("person_id", "contract_id"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    person_id: int = Field(foreign_key="people.id", sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    daily: bool
+    period: bool
+    updated_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class BlockedChat(SQLModel, table=True):
+    """A person who blocked the bot: pushed messages skip them until they write again."""
+
+    __tablename__ = "blocked_chats"
+
+    person_id: int = Field(
+        primary_key=True,
+        foreign_key="people.id",
+        sa_type=BigId,
+        sa_column_kwargs={"autoincrement": False},
+    )
+    blocked_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class LateReportStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class LateReport(SQLModel, table=True):
+    """A report for a closed period, waiting for a manager; approved, it becomes an entry."""
+
+    __tablename__ = "late_reports"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "source_chat_id", "source_message_id"),
+        Index("ix_late_reports_status", "contract_id", "status"),
+        _one_of("status", LateReportStatus, "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    period: str = Field(max_length=32)
+    item: str = Field(max_length=CODE_LENGTH)
+    occurred_at: dt.datetime = Field(sa_type=UtcDateTime)
+    quantity: Decimal = Field(sa_type=ExactDecimal)
+    value: str | None = Field(default=None, max_length=NAME_LENGTH)
+    staff: str | None = Field(default=None, max_length=NAME_LENGTH)
+    note: str | None = Field(default=None, sa_type=Text)
+    inspector: str | None = Field(default=None, max_length=NAME_LENGTH)
+    photos: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    reported_by_id: int | None = Field(default=None, foreign_key="people.id", sa_type=BigId)
+    source_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    source_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    status: str = Field(default=LateReportStatus.PENDING.value, max_length=16)
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+    decided_by_id: int | None = Field(default=None, foreign_key="people.id", sa_type=BigId)
+    decided_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    entry_id: int | None = Field(default=None, foreign_key="entries.id", sa_type=BigId)
+
+
+# -- conversations (issue 7) ----------------------------------------------------------------
+
+
+class ConversationState(SQLModel, table=True):
+    """A user's unfinished work in a chat (a guided report, an album, a pending choice).
+
+    Kept in the database, not in one process's memory, so that any bot process can take the
+    user's next message, and a restart loses nothing. Rows expire (``expires_at``).
+    """
+
+    __tablename__ = "conversation_state"
+    __table_args__ = (Index("ix_conversation_state_expires", "expires_at"),)
+
+    chat_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    user_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    kind: str = Field(primary_key=True, max_length=128)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: dt.datetime = Field(sa_type=UtcDateTime)
+    expires_at: dt.datetime = Field(sa_type=UtcDateTime)

@@ -88,7 +88,7 @@ async def test_inspectors_reporting_at_once_are_all_recorded_once(bot: Running) 
 async def test_a_failure_tells_the_user_nothing_was_recorded_and_logs_no_token(
     bot: Running, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bot.fake.fail_next("getFile", 500, "Internal Server Error: boom")
+    bot.fake.fail_next("getFile", 400, "Bad Request: boom")  # a 5xx would be retried
     caplog.set_level(logging.DEBUG)
     await bot.fake.send_photo(INSPECTOR, b"evidence" * 10, caption="/dress 李四")
     reply = await bot.next(INSPECTOR)

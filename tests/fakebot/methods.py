@@ -16,8 +16,10 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakebot.faults import FaultInjection
+from tests.fakebot.limits import SENDING
 from tests.fakebot.objects import JsonDict
-from tests.fakebot.state import ApiCall, ApiError, FakeState, visible
+from tests.fakebot.state import ApiCall, ApiError, visible
 
 # Fields PTB sends as plain strings; every other field is JSON-encoded.
 _STRING_FIELDS = frozenset(
@@ -41,7 +43,7 @@ _STRING_FIELDS = frozenset(
 )
 
 
-class BotApiMethods(FakeState):
+class BotApiMethods(FaultInjection):
     """The HTTP side: one handler per Bot API method, plus file downloads."""
 
     # -- HTTP ---------------------------------------------------------------------------
@@ -56,6 +58,12 @@ class BotApiMethods(FakeState):
         fault = self._take_fault(method)
         if fault is not None:
             return fault
+        trouble = await self._trouble(request, method)
+        if trouble is not None:
+            return trouble
+        refusal = self._refuse(method, params)
+        if refusal is not None:
+            return refusal
         handler = self._methods().get(method.lower())
         if handler is None:
             return _error(404, "Not Found: method not found")
@@ -69,6 +77,12 @@ class BotApiMethods(FakeState):
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
+        fault = self._take_fault("file")
+        if fault is not None:
+            return fault
+        trouble = await self._trouble(request, "file")
+        if trouble is not None:
+            return trouble
         path = request.match_info["path"]
         for stored in self._files.values():
             if stored.file_path == path:
@@ -82,6 +96,20 @@ class BotApiMethods(FakeState):
         fault.remaining -= 1
         extra = {"retry_after": fault.retry_after} if fault.retry_after is not None else None
         return _error(fault.status, fault.description, extra)
+
+    def _refuse(self, method: str, params: JsonDict) -> web.Response | None:
+        """A send to a user who blocked the bot (403), or one over the flood limits (429)."""
+        if method.lower() not in SENDING or "chat_id" not in params:
+            return None
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if self.limits is None:
+            return None
+        retry = self.limits.check(method, chat_id, time.monotonic())
+        if retry is None:
+            return None
+        return _error(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
 
     async def _notify(self) -> None:
         assert self._changed is not None

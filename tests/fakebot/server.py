@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from aiohttp import web
 
+from tests.fakebot.limits import FloodLimits
 from tests.fakebot.methods import BotApiMethods
 from tests.fakebot.objects import FakeUser, JsonDict, command_entities, now_seconds
 from tests.fakebot.state import (
@@ -57,6 +58,7 @@ class FakeTelegram(BotApiMethods):
     async def stop(self) -> None:
         """End pending long polls at once, then stop serving."""
         self._closing = True
+        await self._stop_retries()
         await self._notify()
         if self._client is not None:
             await self._client.close()
@@ -157,7 +159,7 @@ class FakeTelegram(BotApiMethods):
     async def deliver(self, update: JsonDict, *, redelivery: bool = False) -> None:
         """Deliver an update as it is; ``redelivery`` sends it again even if it was confirmed."""
         if self.webhook is not None:
-            await self._post_webhook(update)
+            await self._deliver_webhook(update)
             return
         assert self._changed is not None
         async with self._changed:
@@ -179,6 +181,23 @@ class FakeTelegram(BotApiMethods):
     ) -> None:
         """Answer the next ``times`` calls of ``method`` with an error."""
         self._faults[method.lower()] = Fault(status, description, retry_after, times)
+
+    def block(self, user: FakeUser) -> None:
+        """The user blocks the bot: sending to their chat answers 403 Forbidden."""
+        self.blocked.add(user.chat_id)
+
+    def enforce_limits(self, per_second: int = 30, chat_gap: float = 1.0) -> FloodLimits:
+        """Answer 429 (with retry_after) to sends beyond Telegram's flood limits."""
+        self.limits = FloodLimits(per_second=per_second, chat_gap=chat_gap)
+        return self.limits
+
+    def document_content(self, message: JsonDict) -> bytes:
+        """The bytes of a document the bot sent."""
+        return self._file(message["document"]["file_id"]).content
+
+    def photo_content(self, message: JsonDict) -> bytes:
+        """The bytes of a photo the bot sent (its largest size)."""
+        return self._file(message["photo"][-1]["file_id"]).content
 
     # -- waiting for the bot -----------------------------------------------------------
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import web
 
+from tests.fakebot.limits import FloodLimits
 from tests.fakebot.objects import FakeUser, JsonDict, now_seconds, photo_sizes
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
@@ -98,6 +99,8 @@ class FakeState:
     webhook: JsonDict | None = None
     injected: list[JsonDict] = field(default_factory=list)
     port: int = 0
+    limits: FloodLimits | None = None  # Telegram's flood limits, when a test turns them on
+    blocked: set[int] = field(default_factory=set)  # chats whose user blocked the bot
     _updates: list[Queued] = field(default_factory=list)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: dict[int, itertools.count[int]] = field(default_factory=dict)

@@ -1,0 +1,189 @@
+"""``/deductions [CONTRACT] [PERIOD]``: every finding, paged (``ded:`` buttons); one in detail.
+
+``ded:c:REF[:PERIOD]`` picks a contract, ``ded:p:REF:PERIOD:PAGE`` turns the page (the list is
+edited in place), ``ded:e:ID`` shows one finding and sends its evidence photos.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Message, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.access import Actor
+from bot.context import FloorApp, FloorContext
+from bot.dispute_cases import Detail, entry_detail
+from bot.i18n import t
+from bot.vendor import Ask, Ledger, Request, contract_ref, ledger, read_request, resolve_ref
+from bot.vendor_texts import (
+    Rows,
+    choice_rows,
+    decision_rows,
+    detail_text,
+    ledger_text,
+    pages_of,
+)
+from handlers.common import PRIVATE, edit, keyboard, say
+from handlers.vendor_common import look_up, send_photos
+
+logger = logging.getLogger(__name__)
+PAGE_SIZE = 8
+ROW = 4
+
+
+# -- the list ---------------------------------------------------------------------------------
+
+
+async def deductions_command(update: Update, context: FloorContext) -> None:
+    """/deductions: the first page of the period's findings, or buttons to choose a contract."""
+    args = list(context.args or [])
+    await show_list(update, context, lambda actor: read_request(actor, Ask.DEDUCTIONS, args), 0)
+
+
+async def on_choice(update: Update, context: FloorContext) -> None:
+    """``ded:c:REF[:PERIOD]``: the chosen contract's list."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    ref, _, period = (query.data or "").removeprefix("ded:c:").partition(":")
+    request_of = _chosen(ref, period or None)
+    await show_list(update, context, request_of, 0)
+
+
+async def on_page(update: Update, context: FloorContext) -> None:
+    """``ded:p:REF:PERIOD:PAGE``: another page of the list, in the same message."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    parts = (query.data or "").removeprefix("ded:p:").split(":")
+    if len(parts) != 3 or not parts[2].isdigit():
+        return
+    ref, period, page = parts
+    target = query.message if isinstance(query.message, Message) else None
+    await show_list(update, context, _chosen(ref, period), int(page), target)
+
+
+def _chosen(ref: str, period: str | None) -> Callable[[Actor], Request]:
+    return lambda actor: Request(resolve_ref(actor, Ask.DEDUCTIONS, ref), period)
+
+
+async def show_list(
+    update: Update,
+    context: FloorContext,
+    request_of: Callable[[Actor], Request],
+    page: int,
+    target: Message | None = None,
+) -> None:
+    """Reply with one page of the list (editing ``target`` when given), or a contract choice."""
+    services = context.services
+    now = services.clock.now()
+
+    async def work(session: AsyncSession, actor: Actor) -> Ledger | Request:
+        request = request_of(actor)
+        if request.contract is None:
+            return request
+        return await ledger(
+            session,
+            actor=actor,
+            rulebooks=services.rulebooks,
+            contract_id=request.contract,
+            period_text=request.period,
+            now=now,
+        )
+
+    done = await look_up(update, context, work)
+    if done is None:
+        return
+    if isinstance(done.value, Request):
+        rows = choice_rows(done.actor, Ask.DEDUCTIONS, "ded:c", done.value)
+        await say(update, t(done.lang, "vendor_choose_contract"), keyboard(rows))
+        return
+    found = done.value
+    page = min(page, pages_of(len(found.views), PAGE_SIZE) - 1)
+    text = ledger_text(done.lang, found, page, PAGE_SIZE)
+    rows = _list_rows(done.lang, done.actor, found, page)
+    markup = keyboard(rows) if rows else None
+    if target is not None:
+        await edit(target, text, markup)
+    else:
+        await say(update, text, markup)
+
+
+def _list_rows(lang: str, actor: Actor, found: Ledger, page: int) -> Rows:
+    shown = found.views[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    buttons = [(f"#{v.id}", f"ded:e:{v.id}") for v in shown]
+    rows = [buttons[i : i + ROW] for i in range(0, len(buttons), ROW)]
+    ref = contract_ref(actor, Ask.DEDUCTIONS, found.contract_id)
+    base = f"ded:p:{ref}:{found.period.label}"
+    nav = []
+    if page > 0:
+        nav.append((t(lang, "button_prev"), f"{base}:{page - 1}"))
+    if (page + 1) * PAGE_SIZE < len(found.views):
+        nav.append((t(lang, "button_next"), f"{base}:{page + 1}"))
+    return [*rows, nav] if nav else rows
+
+
+# -- one finding ------------------------------------------------------------------------------
+
+
+async def on_entry(update: Update, context: FloorContext) -> None:
+    """``ded:e:ID``: the finding in full, with its buttons, then its evidence photos."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    entry_text = (query.data or "").removeprefix("ded:e:")
+    if not entry_text.isdigit():
+        return
+    services = context.services
+    now = services.clock.now()
+
+    async def work(session: AsyncSession, actor: Actor) -> Detail:
+        return await entry_detail(
+            session,
+            actor=actor,
+            rulebooks=services.rulebooks,
+            entry_id=int(entry_text),
+            now=now,
+            default_days=services.settings.default_objection_working_days,
+        )
+
+    done = await look_up(update, context, work)
+    if done is None or update.effective_chat is None:
+        return
+    detail = done.value
+    rows = _detail_rows(done.lang, detail)
+    await say(update, detail_text(done.lang, detail, now), keyboard(rows) if rows else None)
+    chat_id = update.effective_chat.id
+    view = detail.case.view
+    await send_photos(
+        context.bot, chat_id, detail.evidence, done.lang, "evidence_caption", entry=view.id
+    )
+    if view.dispute is not None:
+        await send_photos(
+            context.bot,
+            chat_id,
+            detail.dispute_photos,
+            done.lang,
+            "dispute_photo_caption",
+            dispute=view.dispute.id,
+        )
+
+
+def _detail_rows(lang: str, detail: Detail) -> Rows:
+    rows: Rows = []
+    if detail.can_dispute:
+        rows.append([(t(lang, "button_dispute"), f"dsp:o:{detail.case.view.id}")])
+    dispute = detail.case.view.dispute
+    if detail.can_decide and dispute is not None and dispute.id is not None:
+        rows += decision_rows(lang, dispute.id)
+    return rows
+
+
+def register(app: FloorApp) -> None:
+    app.add_handler(CommandHandler("deductions", deductions_command, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(on_choice, pattern=r"^ded:c:"))
+    app.add_handler(CallbackQueryHandler(on_page, pattern=r"^ded:p:"))
+    app.add_handler(CallbackQueryHandler(on_entry, pattern=r"^ded:e:"))

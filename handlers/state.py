@@ -1,0 +1,86 @@
+"""Before every update (group -1): skip one already handled, note the user's unfinished work.
+
+Telegram delivers an update again when its first delivery was not acknowledged (a crash, a
+restart): a redelivered update that was handled already is dropped here, silently. For a
+private message, the kinds of unfinished work the user has (a report form ...) are read from
+the database, so whichever process gets the message routes it the same way (the ``Open``
+filter of handlers.conversation). A database that cannot be reached is said once, here.
+
+A job on the leading process (bot.leader) removes expired conversation state and takes the
+buttons away from report forms that timed out.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, TypeHandler, filters
+
+from bot.access import public
+from bot.context import FloorApp, FloorContext
+from bot.i18n import language_of, t
+from bot.leader import on_leader
+from bot.outage import is_outage
+from bot.state import FORM, decode_form
+from handlers.common import default_language, drop_keyboard, say
+from handlers.conversation import chat_key
+from storage import state_queries as sq
+from storage.db import write_session
+
+logger = logging.getLogger("floorbot.state")
+
+FIRST_GROUP = -1
+SWEEP_BATCH = 200
+PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+
+@public("bookkeeping before every update: drops redeliveries, notes unfinished work")
+async def preload(update: Update, context: FloorContext) -> None:
+    """Drop a redelivered update; note the unfinished work of a private message's user."""
+    services = context.services
+    try:
+        async with services.sessions() as session:
+            if await sq.processed(session, update.update_id):
+                raise ApplicationHandlerStop
+            if PRIVATE_MESSAGE.check_update(update):
+                kinds = await sq.open_kinds(session, chat_key(update), now=services.clock.now())
+                context.bot_data.note(update.update_id).open = kinds
+    except (SQLAlchemyError, OSError) as exc:
+        if not is_outage(exc):
+            raise
+        logger.warning("update %s not handled: the database is unreachable", update.update_id)
+        await _say_unavailable(update, context)
+        raise ApplicationHandlerStop from exc
+
+
+async def _say_unavailable(update: Update, context: FloorContext) -> None:
+    user = update.effective_user
+    lang = language_of(None, user.language_code if user else None, default_language(context))
+    if update.callback_query is not None:
+        await update.callback_query.answer(t(lang, "db_unavailable"), show_alert=True)
+        return
+    await say(update, t(lang, "db_unavailable"))
+
+
+@on_leader
+async def sweep(context: FloorContext) -> None:
+    """Job: remove expired conversation state; take the buttons off timed-out forms."""
+    now = context.services.clock.now()
+    cards: list[tuple[int, int]] = []
+    async with write_session(context.services.sessions) as session:
+        for row in await sq.expired(session, now=now, limit=SWEEP_BATCH):
+            removed = await sq.remove_if_expired(session, row, now=now)
+            form = decode_form(row.data) if removed and row.kind == FORM else None
+            if form is not None and form.card_id is not None:
+                cards.append((form.chat_id, form.card_id))
+    for chat_id, card_id in cards:
+        await drop_keyboard(context.bot, chat_id, card_id)
+
+
+def register(app: FloorApp) -> None:
+    app.add_handler(TypeHandler(Update, preload), group=FIRST_GROUP)
+    if app.job_queue is not None:
+        every = app.bot_data.services.settings.state_sweep_seconds
+        app.job_queue.run_repeating(sweep, interval=every, first=every, name="state:sweep")
