@@ -140,8 +140,9 @@ class Bot:
 
 
 async def _until_more(fake: FakeTelegram, users: list[FakeUser], than: int) -> bool:
-    """Wait for a digest message beyond the first ``than``; False when none comes."""
-    deadline = time.monotonic() + FAN_OUT_LIMIT_SECONDS
+    """Wait for a digest message beyond the first ``than``; False when none comes (the
+    fan-out is over) within QUIET_SECONDS, or the start-up takes FAN_OUT_LIMIT_SECONDS."""
+    deadline = time.monotonic() + (QUIET_SECONDS if than else FAN_OUT_LIMIT_SECONDS)
     while sum(_received(fake, users).values()) <= than:
         if time.monotonic() > deadline:
             return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -85,12 +85,13 @@ def require_any(actor: Actor, action: Action) -> list[str]:
 
 
 # -- what each handler checks (issue 7) -------------------------------------------------------
-# Every handler callback registered in the Application declares it: the actions whose role it
-# checks on the server side before acting (``@checks``), or why it is open to everyone
-# (``@public``). tests/hardening/test_handler_access.py enumerates every registered handler
-# and fails on one without a declaration, and drives each command and button of a checked
-# handler as users who lack the role: nothing may change. Handlers whose module does not
-# carry the decorators are declared in DECLARED, by "module.function".
+# Every handler callback registered in the Application declares it: the requests whose role it
+# checks on the server side before acting, and so the roles that pass (``@checks``), or why it
+# is open to everyone (``@public``). tests/hardening/test_handler_access.py enumerates every
+# registered handler and fails on one without a declaration, and drives each checked command
+# and button as every user whose role does not pass: nothing may change. Handlers whose module
+# does not carry the decorators (features with their own request tables) are declared in
+# bot.access_declared.
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTRIBUTE = "__floorbot_access__"
@@ -98,40 +99,49 @@ ACCESS_ATTRIBUTE = "__floorbot_access__"
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """A handler's declaration; ``sample`` is an input it takes (command arguments, callback
-    data or message text) for the test that drives it as the wrong user."""
+    """A handler's declaration: the requests it checks and the roles that pass, or why it is
+    public; ``sample`` is an input it takes (command arguments, callback data or message text)
+    for the test that drives it as the wrong user."""
 
-    actions: frozenset[Action] = frozenset()
+    checks: frozenset[str] = frozenset()
+    roles: frozenset[Role] = frozenset()
     public: str | None = None
     sample: str | None = None
 
 
+def role_check(requests: Iterable[str], roles: Iterable[Role], sample: str | None = None) -> Access:
+    """A declaration for a handler that checks ``requests``, passed by ``roles``."""
+    return Access(frozenset(requests), frozenset(roles), None, sample)
+
+
 def checks(*actions: Action, sample: str | None = None) -> Callable[[F], F]:
     """Declare the actions a handler checks (``require``/``may``) before it acts."""
-
-    def mark(callback: F) -> F:
-        setattr(callback, ACCESS_ATTRIBUTE, Access(frozenset(actions), None, sample))
-        return callback
-
-    return mark
+    roles = frozenset(role for action in actions for role in ALLOWED[action])
+    return _mark(role_check((a.value for a in actions), roles, sample))
 
 
 def public(reason: str, sample: str | None = None) -> Callable[[F], F]:
     """Declare a handler open to everyone, and why (it changes nothing that needs a role)."""
+    return _mark(Access(frozenset(), frozenset(), reason, sample))
 
+
+def _mark(access: Access) -> Callable[[F], F]:
     def mark(callback: F) -> F:
-        setattr(callback, ACCESS_ATTRIBUTE, Access(frozenset(), reason, sample))
+        setattr(callback, ACCESS_ATTRIBUTE, access)
         return callback
 
     return mark
 
 
-DECLARED: dict[str, Access] = {}
+def qualified_name(callback: Callable[..., Any]) -> str:
+    return f"{callback.__module__}.{callback.__qualname__}"
 
 
-def access_of(callback: Callable[..., Any]) -> Access | None:
-    """A handler callback's declaration, from its decorator or from DECLARED."""
+def access_of(
+    callback: Callable[..., Any], declared: Mapping[str, Access] | None = None
+) -> Access | None:
+    """A handler callback's declaration: its decorator's, or the one in ``declared``."""
     found = getattr(callback, ACCESS_ATTRIBUTE, None)
     if isinstance(found, Access):
         return found
-    return DECLARED.get(f"{callback.__module__}.{callback.__qualname__}")
+    return (declared or {}).get(qualified_name(callback))

@@ -182,3 +182,14 @@ def _latest_month_day(today: dt.date, month: int, day: int) -> dt.date:
         if candidate <= today:
             return candidate
         year -= 1
+
+
+MAX_ROW_ID = 2**63 - 1  # the largest id a database row can have (BIGINT / SQLite INTEGER)
+
+
+def row_id(text: str) -> int | None:
+    """A database row id written in ASCII digits and within range, or None."""
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ROW_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ROW_ID else None

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.errors import BotError
 from scoring.engine import EngineError, matching_tier, parse_value, unit_points
 from scoring.rulebook import Item, ItemKind, Rulebook, Tier, Unit
+from storage.types import QUANTITY_PRECISION, QUANTITY_SCALE
 
 # Units whose quantity is a count of whole things (people, tickets, times ...).
 WHOLE_UNITS = frozenset(u for u in Unit if u is not Unit.POINT)
@@ -22,6 +23,8 @@ SINGLE_UNITS = frozenset({Unit.PERSON, Unit.TIME, Unit.SHIFT})
 # headcounts) are a manager's periodic figures and come in through `floorbot import`.
 BOT_KINDS = frozenset({ItemKind.DEDUCTION, ItemKind.BONUS, ItemKind.FEE, ItemKind.KPI})
 ONE = Decimal(1)
+# The ledger keeps quantities with 6 decimals in 18 digits (storage.types): below 10^12.
+STORABLE_QUANTITY = Decimal(10) ** (QUANTITY_PRECISION - QUANTITY_SCALE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,9 @@ def check_value(item: Item, raw: str | None) -> None:
 
 
 def check_quantity(item: Item, quantity: Decimal) -> None:
-    if quantity <= 0 or (item.unit in WHOLE_UNITS and quantity != quantity.to_integral_value()):
+    """A positive quantity (whole for counted units) that the ledger can hold."""
+    whole = quantity == quantity.to_integral_value()
+    if quantity <= 0 or quantity >= STORABLE_QUANTITY or (item.unit in WHOLE_UNITS and not whole):
         raise BotError("bad_quantity", item=item, value=format_number(quantity))
 
 

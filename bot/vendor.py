@@ -142,7 +142,7 @@ def resolve_ref(actor: Actor, ask: Ask, ref: str) -> str:
     if ref.startswith("#"):
         contracts = require_any(actor, ask)
         index = ref[1:]
-        if not index.isdigit() or int(index) >= len(contracts):
+        if not index.isdecimal() or int(index) >= len(contracts):
             raise BotError("choice_expired")
         return contracts[int(index)]
     require(actor, ask, ref)

@@ -17,6 +17,7 @@ from bot.dispute_cases import STATUS_OF, Outcome
 from bot.errors import BotError
 from bot.i18n import number, t
 from bot.messages_vendor import OUTCOME_LABELS
+from bot.parsing import row_id
 from bot.texts import example_value, render_error
 from bot.vendor_texts import cost_short, decision_text
 from handlers.common import PRIVATE, say, transact
@@ -45,9 +46,10 @@ async def on_decision_button(update: Update, context: FloorContext) -> str | int
     assert query is not None
     await query.answer()
     letter, _, dispute_text = (query.data or "").removeprefix("dsp:").partition(":")
-    if letter not in {o.value for o in Outcome} or not dispute_text.isdigit():
+    dispute_id = row_id(dispute_text)
+    if letter not in {o.value for o in Outcome} or dispute_id is None:
         return END
-    choice = Choice(int(dispute_text), Outcome(letter))
+    choice = Choice(dispute_id, Outcome(letter))
     services = context.services
 
     async def work(session: AsyncSession, actor: Actor) -> Pending:

@@ -17,6 +17,7 @@ from bot.access import Actor
 from bot.context import FloorApp, FloorContext
 from bot.dispute_cases import Detail, entry_detail
 from bot.i18n import t
+from bot.parsing import row_id
 from bot.vendor import Ask, Ledger, Request, contract_ref, ledger, read_request, resolve_ref
 from bot.vendor_texts import (
     Rows,
@@ -59,7 +60,7 @@ async def on_page(update: Update, context: FloorContext) -> None:
     assert query is not None
     await query.answer()
     parts = (query.data or "").removeprefix("ded:p:").split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
+    if len(parts) != 3 or not parts[2].isascii() or not parts[2].isdigit() or len(parts[2]) > 6:
         return
     ref, period, page = parts
     target = query.message if isinstance(query.message, Message) else None
@@ -135,7 +136,8 @@ async def on_entry(update: Update, context: FloorContext) -> None:
     assert query is not None
     await query.answer()
     entry_text = (query.data or "").removeprefix("ded:e:")
-    if not entry_text.isdigit():
+    entry_id = row_id(entry_text)
+    if entry_id is None:
         return
     services = context.services
     now = services.clock.now()
@@ -145,7 +147,7 @@ async def on_entry(update: Update, context: FloorContext) -> None:
             session,
             actor=actor,
             rulebooks=services.rulebooks,
-            entry_id=int(entry_text),
+            entry_id=entry_id,
             now=now,
             default_days=services.settings.default_objection_working_days,
         )

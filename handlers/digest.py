@@ -78,7 +78,7 @@ async def on_choice(update: Update, context: FloorContext) -> None:
     except BotError as error:
         await say(update, render_error(actor.language, error))
         return
-    if not index.isdigit() or int(index) >= len(contracts):
+    if not index.isdecimal() or int(index) >= len(contracts):
         await say(update, t(actor.language, "choice_expired"))
         return
     chosen = None if period == "-" else period

@@ -24,6 +24,7 @@ from bot.dispute_cases import Case
 from bot.disputes import Opened, add_photos, disputable
 from bot.disputes import open_dispute as record_dispute
 from bot.i18n import t
+from bot.parsing import row_id
 from bot.reports import Photo
 from bot.vendor_texts import decision_rows, dispute_card
 from handlers.common import PRIVATE, download_photo, drop_keyboard, keyboard, say, transact
@@ -57,10 +58,11 @@ async def start_dispute(update: Update, context: FloorContext) -> str | int:
     assert message is not None
     words = (message.text or message.caption or "").split(maxsplit=2)[1:]
     entry_text = words[0].lstrip("#") if words else ""
-    if not entry_text.isdigit():
+    entry_id = row_id(entry_text)
+    if entry_id is None:
         await say(update, t(await user_language(update, context), "dispute_usage"))
         return ConversationHandler.END
-    draft = Draft(int(entry_text))
+    draft = Draft(entry_id)
     if message.photo:
         draft.photos.append(await download_photo(context.bot, message.photo))
     reason = words[1] if len(words) > 1 else ""
@@ -75,9 +77,10 @@ async def on_dispute_button(update: Update, context: FloorContext) -> str | int:
     assert query is not None
     await query.answer()
     entry_text = (query.data or "").removeprefix("dsp:o:")
-    if not entry_text.isdigit():
+    entry_id = row_id(entry_text)
+    if entry_id is None:
         return ConversationHandler.END
-    return await _ask_reason(update, context, Draft(int(entry_text)))
+    return await _ask_reason(update, context, Draft(entry_id))
 
 
 async def _ask_reason(update: Update, context: FloorContext, draft: Draft) -> str | int:

@@ -21,6 +21,7 @@ from bot.digest_content import period_score
 from bot.digest_texts import late_request_message, late_what
 from bot.i18n import language_of, t
 from bot.late_reports import Decision, decide
+from bot.parsing import row_id
 from bot.reports import cost_of
 from bot.services import contract_book
 from handlers.common import edit, transact
@@ -38,12 +39,13 @@ async def on_decision(update: Update, context: FloorContext) -> None:
     assert query is not None
     await query.answer()
     _, verb, ident = ((query.data or "") + "::").split(":")[:3]
-    if verb not in VERBS or not ident.isdigit():
+    late_id = row_id(ident)
+    if verb not in VERBS or late_id is None:
         return
     now = context.services.clock.now()
 
     async def work(session: AsyncSession, actor: Actor) -> Decision:
-        return await decide(session, actor=actor, late_id=int(ident), approve=VERBS[verb], now=now)
+        return await decide(session, actor=actor, late_id=late_id, approve=VERBS[verb], now=now)
 
     done = await transact(update, context, work)
     if done is None:

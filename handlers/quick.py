@@ -157,7 +157,7 @@ async def on_choice(update: Update, context: FloorContext) -> None:
 
     async def work(session: AsyncSession, actor: Actor) -> Recorded | list[str]:
         pending = await take_pending(session, key, token, now)
-        if pending is None or not index.isdigit() or int(index) >= len(pending.contracts):
+        if pending is None or not index.isdecimal() or int(index) >= len(pending.contracts):
             raise BotError("choice_expired")
         result = await quick_report(
             session,

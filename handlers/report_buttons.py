@@ -122,7 +122,7 @@ async def _contract(press: Press) -> Outcome:
 
 
 def _pick(options: list[str], args: list[str]) -> str | None:
-    if len(args) < 2 or not args[1].isdigit() or int(args[1]) >= len(options):
+    if len(args) < 2 or not args[1].isdecimal() or int(args[1]) >= len(options):
         return None
     return options[int(args[1])]
 

@@ -17,7 +17,7 @@ from scoring.rulebook import ItemKind, Rulebook
 
 def _index(args: list[str], size: int) -> int:
     """A list index from callback data, refused unless it is one of the offered ones."""
-    if len(args) < 2 or not args[1].isdigit() or int(args[1]) >= size:
+    if len(args) < 2 or not args[1].isdecimal() or int(args[1]) >= size:
         raise BotError("rep_inactive")
     return int(args[1])
 

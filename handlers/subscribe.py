@@ -151,7 +151,7 @@ async def on_toggle(update: Update, context: FloorContext) -> None:
 
     async def work(session: AsyncSession, actor: Actor) -> list[Choice]:
         contracts = require_any(actor, Ask.DIGEST)
-        if not index.isdigit() or int(index) >= len(contracts) or value not in ("0", "1"):
+        if not index.isdecimal() or int(index) >= len(contracts) or value not in ("0", "1"):
             raise BotError("choice_expired")
         choices = [await current(session, actor, c) for c in contracts]
         was = choices[int(index)]

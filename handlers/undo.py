@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.access import Action, Actor, checks
 from bot.context import FloorApp, FloorContext
 from bot.i18n import t
+from bot.parsing import row_id
 from bot.reporting import Recorded, undo
 from bot.texts import draft_of_entry, report_lines
 from handlers.common import drop_keyboard, edit, keyboard, transact
@@ -62,13 +63,14 @@ async def on_undo(update: Update, context: FloorContext) -> None:
     assert query is not None
     await query.answer()
     entry_text = (query.data or "").removeprefix("undo:")
-    if not entry_text.isdigit():
+    entry_id = row_id(entry_text)
+    if entry_id is None:
         return
     now = context.services.clock.now()
     window = dt.timedelta(minutes=undo_minutes(context))
 
     async def work(session: AsyncSession, actor: Actor) -> int:
-        entry = await undo(session, actor=actor, entry_id=int(entry_text), now=now, window=window)
+        entry = await undo(session, actor=actor, entry_id=entry_id, now=now, window=window)
         assert entry.id is not None
         return entry.id
 

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from http import HTTPStatus
 
 import aiohttp
 from aiohttp import web
@@ -70,8 +71,8 @@ class FaultInjection(FakeState):
                 {"ok": False, "error_code": 504, "description": "Gateway Timeout"}, status=504
             )
         if request.transport is not None:
-            request.transport.abort()
-        raise asyncio.CancelledError  # aiohttp gives up on the request without answering
+            request.transport.abort()  # the client sees the connection cut, with no answer
+        return web.Response(status=HTTPStatus.BAD_GATEWAY)  # never written: nobody listens
 
     # -- the webhook, retried ---------------------------------------------------------------
 

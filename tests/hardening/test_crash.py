@@ -1,7 +1,8 @@
-"""The crash-safety script, small: the bot is SIGKILLed while inspectors report, and restarted.
+"""The crash-safety scripts, small: the bot is SIGKILLed while inspectors report, or while it
+sends a digest to managers, and restarted.
 
-The full runs (more inspectors, more kills, PostgreSQL) are ``python -m benchmarks.crash_reports``;
-see docs/benchmarks.md.
+The full runs (more inspectors, more kills, PostgreSQL) are ``python -m benchmarks.crash_reports``
+and ``python -m benchmarks.crash_digests``; see docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.crash_digests import run as run_digests
 from benchmarks.crash_reports import run
 
 
@@ -20,3 +22,17 @@ async def test_every_report_survives_the_kills(tmp_path: Path, mode: str) -> Non
     assert outcome.kills == 2
     assert outcome.stored == outcome.sent >= 9
     assert outcome.confirmed <= outcome.stored
+
+
+async def test_a_digest_fan_out_killed_midway_sends_nothing_twice(tmp_path: Path) -> None:
+    outcome = await run_digests(managers=45, contracts=2, kills=2, folder=tmp_path)
+    assert outcome.kills >= 1
+    assert [n for n in outcome.received.values() if n > 1] == []  # nobody got it twice
+    lost = outcome.managers - len(outcome.received)
+    cut = outcome.states["sending"] + outcome.states["unknown"]
+    assert lost <= cut  # only a delivery cut by a kill mid-send may be missing
+    if lost:
+        pytest.xfail(
+            f"{lost} manager(s) never got the digest: a delivery cut by a crash mid-send is "
+            "never sent again (issue 5's at-most-once choice; see the hardening report)"
+        )

@@ -21,7 +21,7 @@ from bot.clock import OffsetClock
 from scoring.rulebook import Rulebook
 from storage.models import Entry, EntryAction, Evidence
 from tests.bot.conftest import Running
-from tests.bot.world import INSPECTOR_EN, NOW
+from tests.bot.world import INSPECTOR, INSPECTOR_EN, MANAGER, NOW, VENDOR
 from tests.fakebot import FakeTelegram, buttons
 from tests.hardening.serving import served
 
@@ -35,20 +35,29 @@ REPORTING = (
     "editMessageReplyMarkup",
     "answerCallbackQuery",
     "getFile",
+    "sendPhoto",
+    "sendDocument",
 )
+WAIT = 15.0
 FAST = {"api_timeout_seconds": 0.4}  # the bot gives up on an answer after 0.4 s
 
 
 @dataclass(frozen=True)
 class Seen:
-    """Everything the user saw and everything stored."""
+    """Everything each user saw (chat by chat, in order), and everything stored."""
 
-    messages: list[tuple[str, str, int, str | None, list[str]]]
-    answers: list[tuple[str | None, Any]]
+    messages: dict[int, list[tuple[str, str, str | None, list[str]]]]
+    answers: list[tuple[str, str]]
     entries: list[tuple[str, str | None, str | None, str, list[str], list[str]]]
 
 
 async def scenario(bot: Running) -> None:
+    """Reporting, then what vendor leads and managers ask for (issues 5 and 6)."""
+    await reporting(bot)
+    await reading_and_disputing(bot)
+
+
+async def reporting(bot: Running) -> None:
     """A guided report with a photo, a one-line report with a photo, and an undo."""
     user = INSPECTOR_EN
     card = await bot.say(user, "/report")
@@ -64,18 +73,37 @@ async def scenario(bot: Running) -> None:
     assert "undone" in undone["text"]
 
 
+def _has(needle: str) -> Any:
+    return lambda m: needle in (m.get("text") or m.get("caption") or "") or needle in m
+
+
+async def reading_and_disputing(bot: Running) -> None:
+    """/score, /deductions with its evidence photo, /history's chart, a manager's /digest with
+    its table and chart, and a dispute that reaches the managers with the evidence."""
+    confirmed = await bot.photo(INSPECTOR, b"clock-in screen" * 40, caption="/late 张三 75")
+    entry = confirmed["text"].split("#")[1].split("：")[0]
+    await bot.say(VENDOR, "/score")
+    listed = await bot.say(VENDOR, "/deductions")
+    await bot.fake.press_button(VENDOR, listed, f"#{entry}")
+    await bot.fake.wait_for_message(VENDOR.chat_id, _has("photo"), timeout=WAIT)
+    await bot.fake.send_text(VENDOR, "/history")
+    await bot.fake.wait_for_message(VENDOR.chat_id, _has("photo"), timeout=WAIT)
+    await bot.fake.send_text(MANAGER, "/digest")
+    await bot.fake.wait_for_message(MANAGER.chat_id, _has("document"), timeout=WAIT)
+    await bot.fake.wait_for_message(MANAGER.chat_id, _has("photo"), timeout=WAIT)
+    await bot.fake.send_text(VENDOR, f"/dispute {entry} 打卡记录显示8:25到岗")
+    await bot.fake.wait_for_message(VENDOR.chat_id, _has("异议"), timeout=WAIT)
+    await bot.fake.wait_for_message(MANAGER.chat_id, _has("photo"), timeout=WAIT)
+
+
 async def seen(bot: Running) -> Seen:
-    messages = [
-        (
-            e.kind,
-            e.method,
-            e.chat_id,
-            e.message.get("text") or e.message.get("caption"),
-            buttons(e.message),
-        )
-        for e in bot.fake.events
-    ]
-    answers = [(a.get("text"), a.get("show_alert")) for a in bot.fake.callback_answers.values()]
+    messages: dict[int, list[tuple[str, str, str | None, list[str]]]] = {}
+    for e in bot.fake.events:
+        text = e.message.get("text") or e.message.get("caption")
+        messages.setdefault(e.chat_id, []).append((e.kind, e.method, text, buttons(e.message)))
+    answers = sorted(
+        (str(a.get("text")), str(a.get("show_alert"))) for a in bot.fake.callback_answers.values()
+    )
     async with bot.services.sessions() as session:
         rows = (await session.exec(select(Entry).order_by(col(Entry.id)))).all()
         stored = []
@@ -151,7 +179,16 @@ async def test_nothing_lost_nothing_sent_twice(
     assert got.messages == expected.messages
     assert got.answers == expected.answers
     assert got.entries == expected.entries
-    [guided, quick] = got.entries
+    [guided, quick, disputed] = got.entries
     assert guided[:4] == ("late_arrival", "李四", "60", "1")
     assert guided[4] == [hashlib.sha256(b"clock shows 09:00" * 40).hexdigest()]
     assert quick[5] == ["void"]
+    assert disputed[:3] == ("late_arrival", "张三", "75") and disputed[5] == ["state"]
+    sent_to_manager = [m[1] for m in got.messages[MANAGER.chat_id]]
+    assert sent_to_manager == [
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendMessage",
+        "sendPhoto",
+    ]
