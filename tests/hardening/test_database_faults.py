@@ -29,6 +29,7 @@ from tests.hardening.ledger import entries_at
 from tests.hardening.serving import served
 
 SCRIPT = Path(__file__).resolve().parents[2] / ".ci" / "postgres.sh"
+START_ATTEMPTS = 3
 UNAVAILABLE = "⚠️ 暂时无法记录：数据库连接中断，本次没有记录任何内容。请过几分钟再发送一次。"
 
 
@@ -46,12 +47,24 @@ def own_server() -> Iterator[tuple[str, Path]]:
     if not POSTGRES_URL:
         pytest.skip('FLOORBOT_TEST_POSTGRES_URL is not set (eval "$(bash .ci/postgres.sh)")')
     folder = Path("/tmp") / f"floorbot-pgfault-{uuid.uuid4().hex[:8]}"
-    line = _pg(folder).strip().splitlines()[-1]
-    url = line.split("=", 1)[1]
     try:
-        yield url, folder
+        yield _start_own(folder), folder
     finally:
         _pg(folder, "stop")
+
+
+def _start_own(folder: Path) -> str:
+    """Start the server; another test run may take the same free port first: try again."""
+    for attempt in range(START_ATTEMPTS):
+        try:
+            line = _pg(folder).strip().splitlines()[-1]
+        except subprocess.CalledProcessError:
+            if attempt == START_ATTEMPTS - 1:
+                raise
+            _pg(folder, "stop")
+            continue
+        return line.split("=", 1)[1]
+    raise AssertionError("unreachable")
 
 
 @pytest.mark.postgres

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel, col
 
 from scoring.events_csv import EventsCsvError
@@ -95,6 +96,15 @@ async def _counts(url: str) -> dict[str, int]:
 async def _import(url: str, data: bytes) -> tuple[int | None, str, list[tuple[str | None, ...]]]:
     """Import; (rows recorded or None when refused, the refusal, the stored text fields)."""
     engine = create_engine(url)
+    try:
+        return await _import_with(engine, data)
+    finally:
+        await engine.dispose()
+
+
+async def _import_with(
+    engine: AsyncEngine, data: bytes
+) -> tuple[int | None, str, list[tuple[str | None, ...]]]:
     recorded: int | None = None
     refusal = ""
     try:
@@ -110,7 +120,6 @@ async def _import(url: str, data: bytes) -> tuple[int | None, str, list[tuple[st
     async with session_factory(engine)() as session:
         statement = select(Entry.staff, Entry.note, Entry.value).order_by(col(Entry.id))
         stored = [tuple(row) for row in (await session.exec(statement)).all()]
-    await engine.dispose()
     return recorded, refusal, stored
 
 
