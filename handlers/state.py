@@ -2,9 +2,10 @@
 
 Telegram delivers an update again when its first delivery was not acknowledged (a crash, a
 restart): a redelivered update that was handled already is dropped here, silently. For a
-private message, the kinds of unfinished work the user has (a report form ...) are read from
-the database, so whichever process gets the message routes it the same way (the ``Open``
-filter of handlers.conversation). A database that cannot be reached is said once, here.
+private message other than a command, the kinds of unfinished work the user has (a report
+form ...) are read from the database, so whichever process gets the message routes it the same
+way (the ``Open`` filter of handlers.conversation). A database that cannot be reached is said
+once, here.
 
 A job on the leading process (bot.leader) removes expired conversation state and takes the
 buttons away from report forms that timed out.
@@ -33,7 +34,9 @@ logger = logging.getLogger("floorbot.state")
 
 FIRST_GROUP = -1
 SWEEP_BATCH = 200
-PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+# Only a private message that is not a command can continue unfinished work (the ``Open``
+# filters of handlers.conversation): a command starts something, so its state is not read.
+CONTINUES_WORK = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
 
 
 @public("bookkeeping before every update: drops redeliveries, notes unfinished work")
@@ -44,7 +47,7 @@ async def preload(update: Update, context: FloorContext) -> None:
         async with services.sessions() as session:
             if await sq.processed(session, update.update_id):
                 raise ApplicationHandlerStop
-            if PRIVATE_MESSAGE.check_update(update):
+            if CONTINUES_WORK.check_update(update):
                 kinds = await sq.open_kinds(session, chat_key(update), now=services.clock.now())
                 context.bot_data.note(update.update_id).open = kinds
     except (SQLAlchemyError, OSError) as exc:

@@ -1,16 +1,22 @@
 """The async engine and sessions, migrations, and the check that the schema is current.
 
-One URL chooses the database (``Settings.database_url``): SQLite through aiosqlite by
-default, PostgreSQL through asyncpg. SQLite runs in WAL mode with foreign keys on, and
-SQLAlchemy (not the sqlite3 module) emits BEGIN, so transactions and DDL behave as on
-PostgreSQL. Write transactions on SQLite start with BEGIN IMMEDIATE (:func:`write_session`)
-so concurrent writers queue behind the busy timeout instead of failing.
+One URL chooses the database (``Settings.database_url``): SQLite by default, PostgreSQL
+through asyncpg. SQLite (``sqlite+aiosqlite://`` URLs) runs on storage.sqlite_inline — the
+aiosqlite dialect with statements run inline on the event loop rather than on a thread — in
+WAL mode with foreign keys on, and SQLAlchemy (not the sqlite3 module) emits BEGIN, so
+transactions and DDL behave as on PostgreSQL. Write transactions on SQLite start with BEGIN
+IMMEDIATE (:func:`write_session`), one at a time per engine (an ``asyncio.Lock``), so a writer
+never waits on SQLite's lock held by another task of the same loop; another process's lock is
+waited for without blocking the loop (storage.sqlite_inline).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import weakref
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,28 +25,31 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, event, make_url
+from sqlalchemy import Connection, Engine, event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import sqlite_inline
 from storage.errors import SchemaError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 BEGIN_MODE = "floorbot_sqlite_begin"
 _BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE"})
 UPGRADE_COMMAND = "floorbot db upgrade"
 
 SessionFactory = async_sessionmaker[AsyncSession]
+SQLITE_DRIVERS = frozenset({"sqlite", "sqlite+aiosqlite"})
+
+# One write transaction at a time per inline SQLite engine (see the module docstring).
+_writers: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    """WAL, foreign keys, a busy timeout; leave BEGIN to SQLAlchemy."""
+    """WAL and foreign keys; leave BEGIN to SQLAlchemy (busy waits: storage.sqlite_inline)."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -54,10 +63,14 @@ def _sqlite_begin(conn: Connection) -> None:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine for ``url`` (sqlite+aiosqlite:// or postgresql+asyncpg://)."""
-    engine = create_async_engine(url, **kwargs)
+    parsed = make_url(url)
+    if parsed.drivername in SQLITE_DRIVERS:
+        parsed = parsed.set(drivername=f"sqlite+{sqlite_inline.DRIVER}")
+    engine = create_async_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        _writers[engine.sync_engine] = asyncio.Lock()
     return engine
 
 
@@ -66,17 +79,27 @@ def session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+def _writer(factory: SessionFactory) -> AbstractAsyncContextManager[Any]:
+    """The engine's write lock (SQLite), or nothing to wait for (PostgreSQL)."""
+    bind = factory.kw.get("bind")
+    lock = _writers.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
+    return lock if lock is not None else contextlib.nullcontext()
+
+
 @asynccontextmanager
 async def write_session(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
     """A session in one write transaction: committed on success, rolled back on error."""
-    async with factory() as session, session.begin():
+    async with _writer(factory), factory() as session, session.begin():
         await session.connection(execution_options={BEGIN_MODE: "IMMEDIATE"})
         yield session
 
 
 def display_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL as the operator wrote it (driver name included), without its password."""
+    parsed = make_url(url)
+    if parsed.drivername == f"sqlite+{sqlite_inline.DRIVER}":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    return parsed.render_as_string(hide_password=True)
 
 
 # -- migrations ---------------------------------------------------------------

@@ -23,6 +23,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
+    insert,
     inspect,
     literal,
     null,
@@ -62,6 +63,7 @@ def table_of(model: type[SQLModel]) -> Table:
 
 
 ENTRIES = table_of(Entry)
+AUDIT = table_of(AuditRecord)
 ACTIONS = table_of(EntryAction)
 
 
@@ -89,17 +91,11 @@ async def audit(
     contract_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Add one line to the audit log."""
-    session.add(
-        AuditRecord(
-            at=now,
-            actor=actor,
-            contract_id=contract_id,
-            action=action,
-            subject=subject,
-            detail=detail or {},
-        )
-    )
+    """Add one line to the audit log (a Core insert: no unit of work for a write-only row)."""
+    if session.new or session.dirty:
+        await session.flush()  # rows it may refer to (a contract just added) go first
+    line = {"at": now, "actor": actor, "contract_id": contract_id, "action": action}
+    await session.exec(insert(AUDIT).values(subject=subject, detail=detail or {}, **line))
 
 
 # -- recording ------------------------------------------------------------------
@@ -118,23 +114,23 @@ async def record_entry(
     """Append one report or measurement; the caller has checked the item against the rulebook."""
     _require_aware(event.occurred_at, "occurred_at")
     _require_quantity(event.quantity)
-    entry = Entry(
-        contract_id=contract_id,
-        item=event.item,
-        occurred_at=event.occurred_at,
-        quantity=event.quantity,
-        value=event.value,
-        staff=event.staff,
-        note=event.note,
-        inspector=event.inspector,
-        reported_by_id=reported_by_id,
-        source_chat_id=source_chat_id,
-        source_message_id=source_message_id,
-        created_at=now,
-    )
-    session.add(entry)
-    await session.flush()
-    return entry
+    fields: dict[str, Any] = {
+        "contract_id": contract_id,
+        "item": event.item,
+        "occurred_at": event.occurred_at,
+        "quantity": event.quantity,
+        "value": event.value,
+        "staff": event.staff,
+        "note": event.note,
+        "inspector": event.inspector,
+        "reported_by_id": reported_by_id,
+        "source_chat_id": source_chat_id,
+        "source_message_id": source_message_id,
+        "created_at": now,
+    }
+    # A Core insert: the hot path of every report, several times cheaper than the ORM's flush.
+    inserted = await session.exec(insert(ENTRIES).values(**fields).returning(ENTRIES.c.id))
+    return Entry(id=inserted.scalar_one(), **fields)
 
 
 async def add_evidence(
@@ -166,9 +162,9 @@ async def claim_update(
 ) -> bool:
     """Mark a Telegram update as processed; False when it already was (a redelivery)."""
     conn = await session.connection()
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(table_of(ProcessedUpdate))
+        upsert(table_of(ProcessedUpdate))
         .values(update_id=update_id, processed_at=now or _utc_now())
         .on_conflict_do_nothing(index_elements=["update_id"])
     )

@@ -1,0 +1,133 @@
+"""SQLite run inline on the event loop (storage.sqlite_inline): lock waits never stall the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import sqlite_inline
+from storage.db import create_engine, display_url, session_factory, upgrade, write_session
+
+HOLD_SECONDS = 0.4
+TICK_SECONDS = 0.01
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    await upgrade(engine)
+    yield engine
+    await engine.dispose()
+
+
+def _database(engine: AsyncEngine) -> str:
+    database = engine.url.database
+    assert database is not None
+    return database
+
+
+def _hold_write_lock(path: str, started: threading.Event, seconds: float) -> None:
+    """Another process's writer: BEGIN IMMEDIATE, a row, wait, COMMIT."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO processed_updates (update_id, processed_at) VALUES (1, '2026-11-02')")
+    started.set()
+    time.sleep(seconds)
+    conn.execute("COMMIT")
+    conn.close()
+
+
+async def _ticks_while(work: asyncio.Future[object]) -> int:
+    ticks = 0
+    while not work.done():
+        await asyncio.sleep(TICK_SECONDS)
+        ticks += 1
+    return ticks
+
+
+async def test_sqlite_urls_run_on_the_inline_driver(engine: AsyncEngine) -> None:
+    assert engine.dialect.driver == sqlite_inline.DRIVER
+    assert display_url(str(engine.url)).startswith("sqlite+aiosqlite:///")
+    async with engine.connect() as conn:
+        mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+        keys = (await conn.execute(text("PRAGMA foreign_keys"))).scalar_one()
+    assert (mode, keys) == ("wal", 1)
+
+
+async def test_a_writer_in_another_process_is_waited_for_without_stalling_the_loop(
+    engine: AsyncEngine,
+) -> None:
+    started = threading.Event()
+    other = threading.Thread(
+        target=_hold_write_lock, args=(_database(engine), started, HOLD_SECONDS)
+    )
+    other.start()
+    await asyncio.to_thread(started.wait)
+    sessions = session_factory(engine)
+
+    async def write() -> object:
+        async with write_session(sessions) as session:
+            await session.exec(text("INSERT INTO processed_updates VALUES (2, '2026-11-02')"))
+        return None
+
+    begun = time.monotonic()
+    work = asyncio.ensure_future(write())
+    ticks = await _ticks_while(work)
+    await work
+    other.join()
+    waited = time.monotonic() - begun
+    assert waited >= HOLD_SECONDS * 0.5
+    # The loop kept running while the write waited: most of the ticks happened.
+    assert ticks >= (waited / TICK_SECONDS) * 0.3
+    async with sessions() as session:
+        ids = (await session.exec(text("SELECT update_id FROM processed_updates"))).all()
+    assert sorted(row[0] for row in ids) == [1, 2]
+
+
+async def test_writers_of_one_loop_take_turns_even_when_one_waits_inside(
+    engine: AsyncEngine,
+) -> None:
+    sessions = session_factory(engine)
+    order: list[str] = []
+
+    async def slow() -> None:
+        async with write_session(sessions) as session:
+            await session.exec(text("INSERT INTO processed_updates VALUES (10, '2026-11-02')"))
+            order.append("slow inserted")
+            await asyncio.sleep(0.1)  # e.g. an HTTP call inside the transaction
+            order.append("slow commits")
+
+    async def quick() -> None:
+        await asyncio.sleep(0.01)
+        async with write_session(sessions) as session:
+            order.append("quick begins")
+            await session.exec(text("INSERT INTO processed_updates VALUES (11, '2026-11-02')"))
+
+    await asyncio.wait_for(asyncio.gather(slow(), quick()), timeout=5)
+    assert order == ["slow inserted", "slow commits", "quick begins"]
+
+
+async def test_a_lock_held_longer_than_the_busy_timeout_is_an_error(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_inline, "BUSY_TIMEOUT_SECONDS", 0.1)
+    started = threading.Event()
+    other = threading.Thread(target=_hold_write_lock, args=(_database(engine), started, 0.5))
+    other.start()
+    await asyncio.to_thread(started.wait)
+    with pytest.raises(OperationalError, match="database is locked"):
+        async with write_session(session_factory(engine)) as session:
+            await session.exec(text("INSERT INTO processed_updates VALUES (3, '2026-11-02')"))
+    other.join()
+    async with session_factory(engine)() as session:
+        ids = (await session.exec(text("SELECT update_id FROM processed_updates"))).all()
+    assert [row[0] for row in ids] == [1]
