@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.errors import InvalidInputError, InviteError, NotFoundError
 from storage.models import Contract, Invite, Membership, Person, Role
-from storage.queries import audit, table_of
+from storage.queries import add_row, audit, table_of
 
 CONTRACT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 # 22 letters or digits (about 131 random bits): fits a t.me ?start= parameter (max 64).
@@ -75,8 +75,7 @@ async def add_contract(
         schedule=dict(schedule or {}),
         created_at=now,
     )
-    session.add(contract)
-    await session.flush()  # the audit row refers to it
+    await add_row(session, contract)  # before the audit row that refers to it
     detail = {"rulebook": rulebook_id, "timezone": timezone}
     await audit(
         session,
@@ -127,8 +126,7 @@ async def ensure_person(
             language=language,
             created_at=now,
         )
-        session.add(person)
-        await session.flush()
+        await add_row(session, person)
     return person
 
 
@@ -152,9 +150,7 @@ async def grant_role(
     membership = Membership(
         person_id=person_id, contract_id=contract_id, role=role.value, created_at=now
     )
-    session.add(membership)
-    await session.flush()
-    return membership
+    return await add_row(session, membership)
 
 
 # -- invites --------------------------------------------------------------------------

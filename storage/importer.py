@@ -24,7 +24,7 @@ from scoring.assessment import Event
 from scoring.events_csv import read_events_csv
 from scoring.rulebook import Rulebook
 from storage.models import Contract, Entry, ImportBatch
-from storage.queries import ENTRIES, audit
+from storage.queries import ENTRIES, add_row, audit
 from storage.types import canonical_decimal
 
 KEY_LOOKUP_CHUNK = 1000
@@ -147,8 +147,7 @@ async def import_events(
         created_by=actor,
         created_at=now,
     )
-    session.add(batch)
-    await session.flush()
+    await add_row(session, batch)
     assert batch.id is not None
     await _insert_entries(session, contract.id, fresh, batch.id, now)
     detail = {"batch": batch.id, "file": source_name, "recorded": len(fresh), "skipped": already}

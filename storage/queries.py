@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     BindParameter,
@@ -57,9 +57,19 @@ RAW_KINDS = frozenset({ItemKind.KPI, ItemKind.MEASURE})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
+RowT = TypeVar("RowT", bound=SQLModel)
+
+
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table behind a model."""
     return cast(Table, inspect(model).local_table)
+
+
+async def add_row(session: AsyncSession, row: RowT) -> RowT:
+    """Insert one model row at once (its generated id filled in) and return it."""
+    session.add(row)
+    await session.flush()
+    return row
 
 
 ENTRIES = table_of(Entry)
@@ -152,9 +162,7 @@ async def add_evidence(
         sha256=sha256,
         created_at=now,
     )
-    session.add(evidence)
-    await session.flush()
-    return evidence
+    return await add_row(session, evidence)
 
 
 async def claim_update(
