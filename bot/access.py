@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.errors import BotError
 from storage.models import Role
@@ -55,33 +55,56 @@ class Actor:
         return frozenset(role for roles in self.roles.values() for role in roles)
 
     def may(self, action: Action, contract_id: str) -> bool:
-        return bool(self.roles.get(contract_id, frozenset()) & ALLOWED[action])
+        return REPORTING.may(self, action, contract_id)
 
     def contracts_for(self, action: Action) -> list[str]:
         """The contracts on which this user may take ``action``, sorted."""
-        return sorted(c for c in self.roles if self.may(action, c))
+        return REPORTING.contracts_for(self, action)
 
     def may_invite(self, contract_id: str, role: Role) -> bool:
         held = self.roles.get(contract_id, frozenset())
         return any(role in INVITABLE.get(mine, frozenset()) for mine in held)
 
 
-def require(actor: Actor, action: Action, contract_id: str) -> None:
-    """Refuse unless the actor may take ``action`` on ``contract_id``."""
-    if not actor.registered:
-        raise BotError("not_registered")
-    if not actor.may(action, contract_id):
-        raise BotError(f"forbidden_{action.value}", contract=contract_id)
+AskT = TypeVar("AskT", bound=StrEnum)
 
 
-def require_any(actor: Actor, action: Action) -> list[str]:
-    """The contracts the actor may take ``action`` on; refuse when there is none."""
-    if not actor.registered:
-        raise BotError("not_registered")
-    contracts = actor.contracts_for(action)
-    if not contracts:
-        raise BotError(f"forbidden_{action.value}", contract="")
-    return contracts
+@dataclass(frozen=True, slots=True)
+class Permissions(Generic[AskT]):
+    """One feature's table of the roles that may make each request, and the checks on it.
+
+    A refusal names the request: ``forbidden_<request>`` (bot.i18n has a message for each).
+    """
+
+    allowed: Mapping[AskT, frozenset[Role]]
+
+    def may(self, actor: Actor, ask: AskT, contract_id: str) -> bool:
+        return bool(actor.roles.get(contract_id, frozenset()) & self.allowed[ask])
+
+    def contracts_for(self, actor: Actor, ask: AskT) -> list[str]:
+        """The contracts on which the actor may make this request, sorted."""
+        return sorted(c for c in actor.roles if self.may(actor, ask, c))
+
+    def require(self, actor: Actor, ask: AskT, contract_id: str) -> None:
+        """Refuse unless the actor may make this request on the contract."""
+        if not actor.registered:
+            raise BotError("not_registered")
+        if not self.may(actor, ask, contract_id):
+            raise BotError(f"forbidden_{ask.value}", contract=contract_id)
+
+    def require_any(self, actor: Actor, ask: AskT) -> list[str]:
+        """The contracts the actor may make this request on; refuse when there is none."""
+        if not actor.registered:
+            raise BotError("not_registered")
+        contracts = self.contracts_for(actor, ask)
+        if not contracts:
+            raise BotError(f"forbidden_{ask.value}", contract="")
+        return contracts
+
+
+REPORTING = Permissions(ALLOWED)
+require = REPORTING.require
+require_any = REPORTING.require_any
 
 
 # -- what each handler checks (issue 7) -------------------------------------------------------

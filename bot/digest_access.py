@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from bot.access import Actor
-from bot.errors import BotError
+from bot.access import Actor, Permissions
 from storage.models import Role
 
 
@@ -30,31 +29,11 @@ ALLOWED: Mapping[Ask, frozenset[Role]] = {
 }
 
 
-def may(actor: Actor, ask: Ask, contract_id: str) -> bool:
-    return bool(actor.roles.get(contract_id, frozenset()) & ALLOWED[ask])
-
-
-def contracts_for(actor: Actor, ask: Ask) -> list[str]:
-    """The contracts on which the actor may make this request, sorted."""
-    return sorted(c for c in actor.roles if may(actor, ask, c))
-
-
-def require(actor: Actor, ask: Ask, contract_id: str) -> None:
-    """Refuse unless the actor may make this request on the contract."""
-    if not actor.registered:
-        raise BotError("not_registered")
-    if not may(actor, ask, contract_id):
-        raise BotError(f"forbidden_{ask.value}", contract=contract_id)
-
-
-def require_any(actor: Actor, ask: Ask) -> list[str]:
-    """The contracts the actor may make this request on; refuse when there is none."""
-    if not actor.registered:
-        raise BotError("not_registered")
-    contracts = contracts_for(actor, ask)
-    if not contracts:
-        raise BotError(f"forbidden_{ask.value}", contract="")
-    return contracts
+PERMISSIONS = Permissions(ALLOWED)
+may = PERMISSIONS.may
+contracts_for = PERMISSIONS.contracts_for
+require = PERMISSIONS.require
+require_any = PERMISSIONS.require_any
 
 
 def commands_for(actor: Actor) -> list[str]:
