@@ -25,6 +25,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, func, select
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
@@ -34,9 +36,9 @@ from bot.clock import OffsetClock
 from bot.context import FloorApp, Services
 from bot.settings import Settings
 from scoring.assessment import Event
-from storage.db import SessionFactory, create_engine, upgrade, write_session
-from storage.models import Entry, Role
-from storage.queries import claim_update, record_entry
+from storage.db import BEGIN_MODE, SessionFactory, create_engine, upgrade, write_session
+from storage.models import Entry, ProcessedUpdate, Role
+from storage.queries import ENTRIES, claim_update, record_entry, table_of
 from tests.bot.world import NOW, A, add_member, seed
 from tests.fakebot import TOKEN, FakeTelegram, FakeUser
 
@@ -62,6 +64,23 @@ def _durable_echo(sessions: SessionFactory) -> Handler:
             await claim_update(session, update.update_id, now=now)
             event = Event("dress_code", NOW, staff="张三")
             await record_entry(session, contract_id=A, event=event, now=now)
+        await _echo(update, context)
+
+    return handler
+
+
+def _core_echo(engine: AsyncEngine) -> Handler:
+    """The same transaction as _durable_echo in SQLAlchemy Core on a connection (no session)."""
+    claim, entry = insert(table_of(ProcessedUpdate)), insert(ENTRIES)
+
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        now = dt.datetime.now(dt.UTC)
+        async with engine.connect() as conn:
+            await conn.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+            async with conn.begin():
+                await conn.execute(claim, {"update_id": update.update_id, "processed_at": now})
+                row = {"contract_id": A, "item": "dress_code", "occurred_at": NOW, "quantity": 1}
+                await conn.execute(entry, {**row, "staff": "张三", "created_at": now})
         await _echo(update, context)
 
     return handler
@@ -149,8 +168,8 @@ async def _median_of(
     return median
 
 
-async def measure_latency(rounds: int, folder: Path) -> tuple[float, float, float]:
-    """Median latency (s): echo bot, echo bot storing each message, floorbot."""
+async def measure_latency(rounds: int, folder: Path) -> tuple[float, float, float, float]:
+    """Median latency (s): echo bot, echo bot storing each message (session, Core), floorbot."""
     user = FakeUser(7001, "Bench", "zh")
     fake = await FakeTelegram().start()
     echo_median = await _median_of(fake, await _start_echo(fake), user, rounds)
@@ -162,6 +181,12 @@ async def measure_latency(rounds: int, folder: Path) -> tuple[float, float, floa
     await services.engine.dispose()
 
     fake = await FakeTelegram().start()
+    _, services = await _start_floorbot(fake, folder / "core", serve=False)
+    core = await _start_echo(fake, _core_echo(services.engine))
+    core_median = await _median_of(fake, core, user, rounds)
+    await services.engine.dispose()
+
+    fake = await FakeTelegram().start()
     app, services = await _start_floorbot(fake, folder / "latency")
     async with write_session(services.sessions) as session:
         await add_member(session, user, A, Role.INSPECTOR, NOW)
@@ -169,7 +194,7 @@ async def measure_latency(rounds: int, folder: Path) -> tuple[float, float, floa
     bot_median = statistics.median(await _latencies(fake, user, rounds))
     await _stop(app, lambda: post_shutdown(app))
     await fake.stop()
-    return echo_median, durable_median, bot_median
+    return echo_median, durable_median, core_median, bot_median
 
 
 async def burst(inspectors: int, reports: int, folder: Path) -> tuple[int, int, float]:
@@ -212,10 +237,10 @@ async def main() -> None:
     parser.add_argument("--reports", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folders = {name: Path(tmp) / name for name in ("durable", "latency", "burst")}
+        folders = {name: Path(tmp) / name for name in ("durable", "core", "latency", "burst")}
         for folder in folders.values():
             folder.mkdir()
-        echo, durable, floorbot = await measure_latency(args.rounds, Path(tmp))
+        echo, durable, core, floorbot = await measure_latency(args.rounds, Path(tmp))
         expected, stored, seconds = await burst(args.inspectors, args.reports, folders["burst"])
     ratio = floorbot / echo
     print(
@@ -225,9 +250,11 @@ async def main() -> None:
     print(f"latency /late → confirmation, median of {args.rounds}:")
     print(f"  bare PTB echo bot:                      {echo * 1000:.2f} ms")
     print(f"  echo bot storing each message (1 txn):  {durable * 1000:.2f} ms")
+    print(f"  the same in SQLAlchemy Core, no session: {core * 1000:.2f} ms")
     print(f"  floorbot:                               {floorbot * 1000:.2f} ms")
     print(f"  ratio floorbot / echo:                  {ratio:.2f} (target ≤ {TARGET_RATIO})")
     print(f"  ratio storing echo / echo:              {durable / echo:.2f}")
+    print(f"  ratio storing echo (Core) / echo:       {core / echo:.2f}")
     print(
         f"burst: {args.inspectors} inspectors × {args.reports} reports = {expected}; "
         f"stored {stored}, each once; all confirmed in {seconds:.1f} s"

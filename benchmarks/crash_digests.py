@@ -7,9 +7,14 @@ The bot runs as a real ``floorbot run`` process against the fake Bot API, which 
 Telegram's flood limits (30 messages a second overall), so the fan-out to ``--managers``
 managers takes a few seconds. Each contract's daily digest is due two minutes ago (its
 schedule), so the bot sends it as soon as it starts. The process is SIGKILLed at a random
-moment after a digest message has gone out, and started again, ``--kills`` times. At the
-end every manager must have received the digest exactly once. Exit status 1 otherwise; the
-delivery states recorded in the database are printed either way.
+moment after a digest message has gone out, and started again, ``--kills`` times.
+
+The rule (issue 5): a missed digest is a failure; a duplicate is not, for a delivery that a
+kill cut mid-send (claimed, ``sending``): its message may have left just before the kill, and
+the delivery is sent again once its claim goes stale (FLOORBOT_DIGEST_STALE_SECONDS, short
+here) — that shows as a delivery claimed twice, and is reported. At the end every manager
+must have received the digest, and only such cut deliveries may have arrived twice. Exit
+status 1 otherwise; the delivery states recorded in the database are printed either way.
 """
 
 from __future__ import annotations
@@ -19,17 +24,17 @@ import asyncio
 import datetime as dt
 import logging
 import random
-import signal
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
 from benchmarks.crash_reports import drop_postgres, scratch_postgres
+from benchmarks.crashloop import BotProcess, kill_and_restart
 from bot.app import build_services
 from bot.settings import Settings
 from storage.db import create_engine, session_factory, upgrade, write_session
@@ -43,9 +48,20 @@ ZONE = ZoneInfo("Asia/Shanghai")
 DUE_AGO = dt.timedelta(minutes=2)
 SET_UP_AGO = dt.timedelta(hours=1)
 KILL_AFTER_SECONDS = (0.05, 1.5)
-QUIET_SECONDS = 8.0  # no new digest for this long after the last restart: the fan-out is over
+# A claim left by a killed process goes stale after STALE_SECONDS and is sent again by a sweep
+# (every POLL_SECONDS); a live sender renews its claims every third of STALE_SECONDS.
+POLL_SECONDS = 1
+STALE_SECONDS = 3
+# No new digest for this long after the last restart: the fan-out is over (cut deliveries
+# have gone stale and been sent again well within it).
+QUIET_SECONDS = 8.0
 FAN_OUT_LIMIT_SECONDS = 180.0
-BOT_SETTINGS = {"digest_poll_seconds": "1", "digest_stale_minutes": "1"}
+BOT_SETTINGS = {
+    "digest_poll_seconds": str(POLL_SECONDS),
+    "digest_stale_seconds": str(STALE_SECONDS),
+}
+# A cut delivery may arrive once from the killed process and once when it is sent again.
+MOST_FOR_A_CUT_DELIVERY = 2
 
 
 @dataclass
@@ -54,20 +70,35 @@ class Outcome:
     received: Counter[int]
     states: Counter[str]
     kills: int
+    cut: set[int] = field(default_factory=set)  # managers whose delivery was claimed twice
+
+    @property
+    def lost(self) -> list[int]:
+        return [chat for chat in range(self.managers) if self.received[chat] == 0]
+
+    @property
+    def duplicates(self) -> list[int]:
+        """Managers who got the digest twice because a kill cut their delivery (allowed)."""
+        most = MOST_FOR_A_CUT_DELIVERY
+        return [c for c, n in self.received.items() if 1 < n <= most and c in self.cut]
 
     @property
     def violations(self) -> list[str]:
-        lost = [chat for chat in range(self.managers) if self.received[chat] == 0]
-        twice = [chat for chat, n in self.received.items() if n > 1]
-        out = [f"{len(lost)} manager(s) never got the digest"] if lost else []
-        return out + ([f"{len(twice)} manager(s) got it more than once"] if twice else [])
+        twice = [c for c, n in self.received.items() if n > 1 and c not in self.duplicates]
+        out = [f"{len(self.lost)} manager(s) never got the digest"] if self.lost else []
+        if twice:
+            out.append(f"{len(twice)} manager(s) got it more than once, not cut by a kill")
+        left = self.states["sending"]
+        return out + ([f"{left} deliveries left mid-send at the end"] if left else [])
 
     def summary(self) -> str:
         once = sum(1 for n in self.received.values() if n == 1)
         states = ", ".join(f"{state} {n}" for state, n in sorted(self.states.items()))
         return (
             f"{self.managers} managers, {self.kills} kills mid-fan-out: {once} got the digest "
-            f"once; deliveries recorded: {states}; violations: {len(self.violations)}"
+            f"once; {len(self.cut)} deliveries cut mid-send and sent again, "
+            f"{len(self.duplicates)} of them arrived twice; deliveries recorded: {states}; "
+            f"violations: {len(self.violations)}"
         )
 
 
@@ -110,33 +141,16 @@ def _received(fake: FakeTelegram, users: list[FakeUser]) -> Counter[int]:
     return Counter(index[e.chat_id] for e in fake.events if e.kind == "send" and e.chat_id in index)
 
 
-async def _states(url: str) -> Counter[str]:
+async def _recorded(url: str, users: list[FakeUser]) -> tuple[Counter[str], set[int]]:
+    """The deliveries' states, and the managers whose delivery was claimed more than once (a
+    kill cut it mid-send and it was sent again: the fake never fails a send here)."""
+    index = {u.chat_id: n for n, u in enumerate(users)}
     engine = create_engine(url)
     async with session_factory(engine)() as session:
-        rows = (await session.exec(select(DigestDelivery.state))).all()
+        rows = (await session.exec(select(DigestDelivery))).all()
     await engine.dispose()
-    return Counter(str(state) for state in rows)
-
-
-class Bot:
-    def __init__(self, fake: FakeTelegram, folder: Path, env: dict[str, str]) -> None:
-        self.fake, self.folder, self.env = fake, folder, env
-        self.process: asyncio.subprocess.Process | None = None
-        self.kills = 0
-
-    async def start(self) -> None:
-        args = ("run", "--log-level", "WARNING")
-        self.process = await procs.start(self.folder, self.env, *args, log=self.folder / "bot.log")
-
-    async def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-        self.kills += 1
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            await procs.interrupt(self.process)
+    cut = {index[r.chat_id] for r in rows if r.attempts > 1 and r.chat_id in index}
+    return Counter(str(r.state) for r in rows), cut
 
 
 async def _until_more(fake: FakeTelegram, users: list[FakeUser], than: int) -> bool:
@@ -186,17 +200,19 @@ async def run(
             url, scratch_db = f"sqlite+aiosqlite:///{where / 'digests.db'}", None
         try:
             await _prepare(url, users, contracts)
-            bot = Bot(fake, where, procs.bot_env(fake, url, **BOT_SETTINGS))
+            bot = BotProcess(where, procs.bot_env(fake, url, **BOT_SETTINGS))
             await bot.start()
-            for _ in range(kills):
-                if not await _until_more(fake, users, sum(_received(fake, users).values())):
-                    break
-                await asyncio.sleep(rng.uniform(*KILL_AFTER_SECONDS))
-                await bot.kill()
-                await bot.start()
+
+            async def more_sent() -> bool:
+                return await _until_more(fake, users, sum(_received(fake, users).values()))
+
+            await kill_and_restart(
+                bot, kills=kills, rng=rng, pause=KILL_AFTER_SECONDS, wait=more_sent
+            )
             await _quiet(fake, users)
             await bot.stop()
-            return Outcome(managers, _received(fake, users), await _states(url), bot.kills)
+            states, cut = await _recorded(url, users)
+            return Outcome(managers, _received(fake, users), states, bot.kills, cut)
         finally:
             await fake.stop()
             if scratch_db is not None and postgres is not None:
@@ -224,6 +240,8 @@ def main() -> None:
     )
     backend = "PostgreSQL" if args.postgres else "SQLite"
     print(f"{backend}: {outcome.summary()} in {time.monotonic() - started:.0f} s")
+    if outcome.duplicates:
+        print(f"  reported: {len(outcome.duplicates)} cut deliveries arrived twice (allowed)")
     for violation in outcome.violations:
         print("  VIOLATION:", violation)
     if outcome.violations:

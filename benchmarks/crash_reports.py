@@ -21,7 +21,6 @@ import contextlib
 import logging
 import random
 import re
-import signal
 import tempfile
 import time
 import uuid
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
+from benchmarks.crashloop import BotProcess, kill_and_restart
 from bot.app import build_services
 from bot.settings import Settings
 from storage.db import create_engine, upgrade, write_session
@@ -156,50 +156,35 @@ async def _inspector(
             await fake.wait_for_message(user.chat_id, timeout=PATIENCE_SECONDS)
 
 
-class Bot:
-    """The bot process: started, killed, started again."""
+class Bot(BotProcess):
+    """The bot process, which also knows when it is ready and whether a kill cut updates."""
 
     def __init__(
         self, fake: FakeTelegram, folder: Path, env: dict[str, str], args: list[str]
     ) -> None:
-        self.fake, self.folder, self.env, self.args = fake, folder, env, args
+        super().__init__(folder, env, args)
+        self.fake = fake
         self.ready_call = "setWebhook" if "--webhook" in args else "getUpdates"
-        self.process: asyncio.subprocess.Process | None = None
-        self.started = 0.0
-        self.kills = 0
         self.busy_kills = 0
 
-    async def start(self) -> None:
-        log = self.folder / "bot.log"
-        self.started = time.monotonic()
-        self.process = await procs.start(self.folder, self.env, *self.args, log=log)
-
-    async def ready(self) -> None:
-        """Wait until this process has asked Telegram for updates (or set its webhook)."""
+    async def ready(self) -> bool:
+        """Wait until this process has asked Telegram for updates (or set its webhook): True."""
         await self.fake.wait_for_call(
             self.ready_call, lambda c: c.at >= self.started, timeout=procs.START_TIMEOUT
         )
+        return True
 
     async def kill(self) -> None:
-        assert self.process is not None
+        """SIGKILL, counted as busy when Telegram holds updates the bot has not confirmed."""
         if self.fake.unconfirmed():
             self.busy_kills += 1
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-        self.kills += 1
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-            await asyncio.wait_for(self.process.wait(), procs.START_TIMEOUT)
+        await super().kill()
 
 
 async def _killer(bot: Bot, kills: int, rng: random.Random, done: asyncio.Event) -> None:
-    for _ in range(kills):
-        await bot.ready()
-        await asyncio.sleep(rng.uniform(*KILL_AFTER_READY_SECONDS))
-        await bot.kill()
-        await bot.start()
+    await kill_and_restart(
+        bot, kills=kills, rng=rng, pause=KILL_AFTER_READY_SECONDS, wait=bot.ready
+    )
     done.set()
 
 

@@ -63,5 +63,4 @@ DECLARED: dict[str, Access] = {
     "handlers.decisions.on_decision_button": _asks(_V.ALLOWED, _V.Ask.DECIDE, sample="dsp:u:1"),
     "handlers.decisions.on_decision_reason": _asks(_V.ALLOWED, _V.Ask.DECIDE),
     "handlers.decisions.cancel_decision": _open("drops the user's own pending decision"),
-    "handlers.vendor_common.forget": _open("a conversation timed out: drops what it held"),
 }

@@ -53,14 +53,13 @@ class BotData:
 
 @dataclass
 class UserData:
-    """``context.user_data``: kept in ONE process's memory only, and lost on a restart.
+    """``context.user_data``: kept in ONE process's memory only, and lost on a restart — so
+    it holds nothing.
 
-    Unfinished work that must survive a restart or be seen by another bot process (the guided
-    report, albums, pending choices) lives in the database: handlers.conversation, bot.state.
+    Unfinished work (the guided report, albums, pending choices, disputes and decisions in
+    progress) must survive a restart and be seen by every bot process: it lives in the
+    database (handlers.conversation, bot.state).
     """
-
-    dispute: Any = None  # a dispute being opened or taking photos (handlers.disputes)
-    decision: Any = None  # a dispute decision waiting for its reason (handlers.decisions)
 
 
 class FloorContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
@@ -74,11 +73,6 @@ class FloorContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotDa
     def jobs(self) -> JobQueue[FloorContext] | None:
         """The job queue, typed for this context."""
         return cast("JobQueue[FloorContext] | None", self.job_queue)
-
-    @property
-    def user_state(self) -> UserData:
-        assert self.user_data is not None
-        return self.user_data
 
 
 FloorApp = Application[ExtBot[None], FloorContext, UserData, dict[Any, Any], BotData, Any]

@@ -5,14 +5,17 @@ so when two managers decide at the same moment the first wins and the second is 
 decided; in the same transaction it acts on the finding: withdrawn → voided; reduced →
 corrected to the new value or quantity (its points are then exactly what the rulebook gives
 for them); upheld → unchanged. Every step is in the audit log. Every function takes the
-session (the caller owns the transaction) and ``now``.
+session (the caller owns the transaction) and ``now``. A decision waiting for its reason in
+chat (a Choice) is kept in the database between messages, as JSON (encode_choice).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,11 +26,14 @@ from bot.disputes import audit_dispute
 from bot.errors import BotError
 from bot.messages_vendor import OUTCOME_LABELS
 from bot.reports import Cost, cost_of
+from bot.state import ENCODING
 from bot.vendor import Ask, may, require, require_any
 from scoring.rulebook import Rulebook
 from storage import dispute_queries as dq
 from storage.models import Dispute, DisputeStatus, EntryState, Person
 from storage.queries import change_state, correct_entry, void_entry
+
+logger = logging.getLogger(__name__)
 
 ENTRY_STATE_OF: Mapping[Outcome, EntryState] = {
     Outcome.UPHOLD: EntryState.UPHELD,
@@ -226,3 +232,29 @@ async def _audit_decision(
         before=str(before),
         after=str(figure(after)) if after is not None else "0",
     )
+
+
+# -- a decision waiting for its reason in chat ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A manager's decision waiting for its reason."""
+
+    dispute_id: int
+    outcome: Outcome
+
+
+def encode_choice(choice: Choice) -> dict[str, Any]:
+    return {"v": ENCODING, "dispute_id": choice.dispute_id, "outcome": choice.outcome.value}
+
+
+def decode_choice(data: Mapping[str, Any]) -> Choice | None:
+    """The stored choice; None when it cannot be read (the manager taps the button again)."""
+    if data.get("v") != ENCODING:
+        return None
+    try:
+        return Choice(int(data["dispute_id"]), Outcome(data["outcome"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        logger.warning("a stored decision could not be read (%s); it is dropped", exc)
+        return None

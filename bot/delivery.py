@@ -4,7 +4,8 @@ Telegram allows about 30 messages a second overall and one a second in a chat. T
 holds both, counted when a message is actually handed over, with a small margin, so a
 fan-out to many managers meets no 429. What goes wrong anyway is told apart: a RetryAfter
 waits as long as Telegram says, a timeout or a 5xx is retried with growing pauses, a user who
-blocked the bot (Forbidden) is reported at once, and a refusal (400) is final.
+blocked the bot (Forbidden) is reported at once, and a refusal (400) is final. Also here: the
+process's view of who has blocked the bot (BlockedChats).
 """
 
 from __future__ import annotations
@@ -108,6 +109,48 @@ class SendLimiter:
         """Wait for a slot and take it (for a message sent straight after)."""
         async with self.turn(chat_id):
             pass
+
+
+class BlockedChats:
+    """Who has blocked the bot, as a hint for the update path; and who wrote since.
+
+    The ``blocked_chats`` table is the truth, shared by every process; this is one process's
+    view of it, reloaded every few seconds (``reload``) and told at once about blocks found by
+    this process (``mark``). Every update calls ``wrote``: a set look-up, no query. A hinted
+    user is unmarked at once; any other writer is remembered, and the next reload unmarks the
+    ones the table holds — so a block marked by another process since the last reload is
+    lifted too, a few seconds late. Unmarking someone who wrote just before being marked only
+    costs one refused send; keeping a manager who wrote marked would cost their digests.
+    """
+
+    def __init__(self) -> None:
+        self._hint: dict[int, int] = {}  # Telegram user id → person id
+        self._seen: set[int] = set()
+
+    def __contains__(self, telegram_id: object) -> bool:
+        return telegram_id in self._hint
+
+    def mark(self, telegram_id: int, person_id: int) -> None:
+        """This process found that the person blocked the bot."""
+        self._hint[telegram_id] = person_id
+
+    def wrote(self, telegram_id: int) -> int | None:
+        """The user wrote to the bot: their person id when they are hinted as blocked."""
+        self._seen.add(telegram_id)
+        return self._hint.pop(telegram_id, None)
+
+    def take_seen(self) -> set[int]:
+        """Who wrote since the last reload (the next writers go into a fresh set)."""
+        seen, self._seen = self._seen, set()
+        return seen
+
+    def seen_again(self, seen: set[int]) -> None:
+        """Put writers back for the next reload (this one failed)."""
+        self._seen |= seen
+
+    def reload(self, marked: dict[int, int]) -> None:
+        """The table as read now (minus the people just unmarked)."""
+        self._hint = dict(marked)
 
 
 def retry_seconds(error: RetryAfter) -> float:

@@ -1,22 +1,31 @@
 """Sending pending deliveries: combined per person, through the limiter, claimed just before
 the message goes out and recorded right after — sent, blocked, failed, or back to pending
-for a later attempt (bot.digests runs it in every tick).
+for a later attempt (bot.digests runs it in every tick). While a parcel is on its way its
+claim is renewed, so that only a claim whose sender died goes stale and is sent again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from telegram import Bot, Message
 
 from bot.context import Services
-from bot.delivery import Blocked, Refused, SendLimiter, Unavailable, send_with_retries
+from bot.delivery import (
+    Blocked,
+    BlockedChats,
+    Refused,
+    SendLimiter,
+    Unavailable,
+    send_with_retries,
+)
 from bot.digest_compose import Composer, Parcel, Part, parcels_of
 from storage import delivery_queries as dlq
 from storage import digest_queries as dq
@@ -29,6 +38,8 @@ logger = logging.getLogger("floorbot.digests")
 BATCH = 2_000
 WORKERS = 16
 CLAIM_TOKEN_BYTES = 8
+# A claim is renewed this many times per stale period while its parcel is being sent.
+RENEWALS_PER_STALE = 3
 
 
 @dataclass
@@ -40,7 +51,8 @@ class Tally:
     blocked: int = 0
     failed: int = 0
     postponed: int = 0
-    unknown: int = 0
+    reclaimed: int = 0  # cut off mid-send by a process that died: pending again
+    unknown: int = 0  # cut off mid-send too often: given up
     kinds: dict[str, int] = field(default_factory=dict)
 
 
@@ -55,7 +67,7 @@ class Sender:
         self.limiter = SendLimiter(
             settings.digest_messages_per_second, settings.digest_chat_interval_seconds
         )
-        self.blocked: dict[int, int] = {}  # Telegram user id → person id
+        self.blocked = BlockedChats()
 
     async def send_pending(self, tally: Tally) -> None:
         """Send every pending delivery whose time has come, in rounds of BATCH."""
@@ -97,19 +109,64 @@ class Sender:
             await self._give_up(parcel, str(exc), tally)
             return
         late_after = dt.timedelta(minutes=self.services.settings.digest_late_after_minutes)
+        token = _token()
         async with self.limiter.turn(parcel.chat_id) as turn:
             now = self.services.clock.now()
             async with write_session(sessions) as session:
-                claimed = await dlq.claim(session, ids=parcel.ids, token=_token(), now=now)
+                claimed = await dlq.claim(session, ids=parcel.ids, token=token, now=now)
             if not claimed:
                 turn.skip()
                 return
             late = now - parcel.due_at > late_after
             parts = composer.parts(parcel, claimed, late=late)
-        await self.deliver(parcel, [c.id or 0 for c in claimed], parts, late, tally)
+        ids = [c.id or 0 for c in claimed]
+        async with self.holding(ids, token):
+            await self.deliver(parcel, ids, token, parts, late, tally)
+
+    @contextlib.asynccontextmanager
+    async def holding(self, ids: list[int], token: str) -> AsyncIterator[None]:
+        """Renew the claim while the body runs (retries and uploads may take minutes)."""
+        done = asyncio.Event()
+        renewer = asyncio.create_task(self._renew(ids, token, done))
+        try:
+            yield
+        finally:
+            done.set()
+            await renewer
+
+    async def _renew(self, ids: list[int], token: str, done: asyncio.Event) -> None:
+        """Every third of the stale period until ``done``: the parcel is still on its way."""
+        every = self.services.settings.digest_stale_seconds / RENEWALS_PER_STALE
+        while True:
+            try:
+                await asyncio.wait_for(done.wait(), every)
+                return
+            except TimeoutError:
+                pass
+            if not await self._still_ours(ids, token):
+                return
+
+    async def _still_ours(self, ids: list[int], token: str) -> bool:
+        """Renew the claim; False when another process took the deliveries as cut off."""
+        try:
+            async with write_session(self.services.sessions) as session:
+                now = self.services.clock.now()
+                held = await dlq.renew_claim(session, ids=ids, token=token, now=now)
+        except Exception:  # the send goes on; a lapsed claim costs at worst a duplicate
+            logger.exception("the claim on deliveries %s could not be renewed", ids)
+            return True
+        if not held:
+            logger.warning("deliveries %s were taken as cut off while still being sent", ids)
+        return held
 
     async def deliver(
-        self, parcel: Parcel, ids: list[int], parts: list[Part], late: bool, tally: Tally
+        self,
+        parcel: Parcel,
+        ids: list[int],
+        token: str,
+        parts: list[Part],
+        late: bool,
+        tally: Tally,
     ) -> None:
         """Send the parts (the first already has its turn) and record how it ended."""
         settings = self.services.settings
@@ -132,7 +189,7 @@ class Sender:
             state, error = DeliveryState.FAILED, str(exc)
         except Unavailable as exc:
             if first is None:
-                await self._postpone(parcel, ids, str(exc), tally)
+                await self._postpone(parcel, ids, token, str(exc), tally)
                 return
             error = str(exc)
         if first is not None and state is not DeliveryState.SENT:
@@ -181,13 +238,15 @@ class Sender:
             tally.kinds[parcel.kind] = tally.kinds.get(parcel.kind, 0) + len(ids)
         elif state is DeliveryState.BLOCKED:
             tally.blocked += len(ids)
-            self.blocked[parcel.chat_id] = parcel.person_id
+            self.blocked.mark(parcel.chat_id, parcel.person_id)
             logger.info("person %s blocked the bot: their digests are skipped", parcel.person_id)
         else:
             tally.failed += len(ids)
             logger.warning("delivery to person %s failed: %s", parcel.person_id, error)
 
-    async def _postpone(self, parcel: Parcel, ids: list[int], error: str, tally: Tally) -> None:
+    async def _postpone(
+        self, parcel: Parcel, ids: list[int], token: str, error: str, tally: Tally
+    ) -> None:
         """Telegram kept failing: try the parcel again later, or give up after enough tries."""
         settings = self.services.settings
         attempts = max(r.attempts for r in parcel.rows) + 1
@@ -198,7 +257,7 @@ class Sender:
         pause = settings.digest_retry_seconds * 2 ** (settings.digest_send_attempts + attempts)
         at = self.services.clock.now() + dt.timedelta(seconds=pause)
         async with write_session(self.services.sessions) as session:
-            await dlq.retry_later(session, ids=ids, at=at, error=error)
+            await dlq.retry_later(session, ids=ids, token=token, at=at, error=error)
         tally.postponed += len(ids)
         logger.warning("delivery to person %s postponed to %s: %s", parcel.person_id, at, error)
 

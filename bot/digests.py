@@ -6,12 +6,19 @@ the database (issue 7):
 
 1. make: the digests due by now (bot.digest_schedule) that have no run yet get one, with a
    pending delivery per recipient; a period assessment also closes its period, with the
-   figures it is sent with — all in one transaction;
-2. tidy: deliveries whose sender stopped mid-send become ``unknown`` (never sent twice);
+   figures it is sent with — all in one transaction, holding the contract's lock
+   (storage.locks), so that a report recorded at the same moment is either counted in the
+   figures or held for a manager as late, never slipped in after them;
+2. tidy: a delivery whose claim was not renewed for ``FLOORBOT_DIGEST_STALE_SECONDS`` was
+   cut off by a process that died mid-send: it is pending again and goes out in this tick —
+   a manager may get it twice (if the message had left before the process died), which is
+   better than never; after ``FLOORBOT_DIGEST_MAX_ATTEMPTS`` claims it is given up (unknown);
 3. send: pending deliveries, combined per person, through the limiter: each is claimed just
    before its message goes out and recorded right after (sent, blocked, failed, or back to
    pending for a later attempt). A digest due while the bot was down goes out late, once,
    and says so.
+
+Every tick also reloads who has blocked the bot (bot.delivery.BlockedChats).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.context import Services
+from bot.delivery import BlockedChats
 from bot.digest_content import history_of
 from bot.digest_schedule import (
     DAILY,
@@ -47,7 +55,8 @@ from storage import digest_queries as dq
 from storage.db import write_session
 from storage.directory import list_contracts
 from storage.dispute_queries import open_disputes
-from storage.models import Contract
+from storage.locks import lock_contract
+from storage.models import Contract, DeliveryState
 from storage.queries import events_for_period
 
 logger = logging.getLogger("floorbot.digests")
@@ -65,8 +74,8 @@ class DigestRunner:
         self._warned: set[str] = set()
 
     @property
-    def blocked(self) -> dict[int, int]:
-        """Telegram user id → person id of the people marked as having blocked the bot."""
+    def blocked(self) -> BlockedChats:
+        """The people marked as having blocked the bot, as this process knows them."""
         return self.sender.blocked
 
     async def tick(self) -> Tally:
@@ -75,14 +84,28 @@ class DigestRunner:
             tally = Tally()
             now = self.services.clock.now()
             tally.made = await self.make_due(now)
-            tally.unknown = await self.tidy(now)
+            await self.tidy(now, tally)
             await self.sender.send_pending(tally)
             await self.load_blocked()
             return tally
 
     async def load_blocked(self) -> None:
-        async with self.services.sessions() as session:
-            self.sender.blocked = await dq.blocked_people(session)
+        """Reload who has blocked the bot; unmark the ones who wrote to this process since."""
+        seen = self.blocked.take_seen()
+        try:
+            async with self.services.sessions() as session:
+                marked = await dq.blocked_people(session)
+            back = {user: person for user, person in marked.items() if user in seen}
+            if back:
+                async with write_session(self.services.sessions) as session:
+                    for person in back.values():
+                        await dq.unblock(session, person_id=person)
+        except Exception:
+            self.blocked.seen_again(seen)
+            raise
+        for person in back.values():
+            logger.info("person %s wrote to the bot again: their digests resume", person)
+        self.blocked.reload({u: p for u, p in marked.items() if u not in back})
 
     # -- 1. make ----------------------------------------------------------------------------
 
@@ -186,7 +209,9 @@ class DigestRunner:
         now: dt.datetime,
     ) -> None:
         """Close the period with the figures its assessment is sent with, in this transaction."""
-        # A report arriving meanwhile finds the period closed and goes to a manager instead.
+        # A report arriving meanwhile waits for the lock, then finds the period closed and goes
+        # to a manager instead; one that took the lock first is counted in the figures.
+        await lock_contract(session, contract.id)
         period = occurrence.period
         events = await events_for_period(session, contract_id=contract.id, book=book, period=period)
         history = await history_of(
@@ -212,11 +237,27 @@ class DigestRunner:
 
     # -- 2. tidy -------------------------------------------------------------------------------
 
-    async def tidy(self, now: dt.datetime) -> int:
-        """Deliveries left mid-send by a stopped process: unknown, never sent again."""
-        stale = dt.timedelta(minutes=self.services.settings.digest_stale_minutes)
+    async def tidy(self, now: dt.datetime, tally: Tally) -> None:
+        """Deliveries left mid-send by a process that died: pending again (or given up)."""
+        settings = self.services.settings
+        stale = dt.timedelta(seconds=settings.digest_stale_seconds)
         async with write_session(self.services.sessions) as session:
-            count = await dlq.give_up_stale(session, claimed_before=now - stale)
-        if count:
-            logger.warning("%d deliveries were cut off mid-send; they are not sent again", count)
-        return count
+            found = await dlq.reclaim_stale(
+                session, claimed_before=now - stale, max_attempts=settings.digest_max_attempts
+            )
+        for row in found:
+            again = row.state == DeliveryState.PENDING.value
+            logger.warning(
+                "delivery %s (%s %s of %s to person %s) was cut off mid-send (claimed %s): %s",
+                row.id,
+                row.kind,
+                row.period,
+                row.contract_id,
+                row.person_id,
+                row.claimed_at.isoformat(),
+                "sending it again, it may arrive twice" if again else "claimed too often, given up",
+            )
+            if again:
+                tally.reclaimed += 1
+            else:
+                tally.unknown += 1

@@ -2,14 +2,17 @@
 
 Opening one marks the finding disputed and is written to the audit log; every manager of
 the contract is then told (handlers.disputes) and decides (bot.decisions). Every function
-takes the session (the caller owns the transaction) and ``now``.
+takes the session (the caller owns the transaction) and ``now``. A dispute in progress in
+chat (a Draft) is kept in the database between messages, as JSON (encode_draft).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,12 +20,15 @@ from bot.access import Actor
 from bot.dispute_cases import Case, load_case, why_not_dispute
 from bot.errors import BotError
 from bot.reports import Photo
+from bot.state import DISPUTE_PHOTOS, DISPUTE_REASON, ENCODING
 from bot.vendor import Ask, require, require_any
 from scoring.rulebook import Rulebook
 from storage import bot_queries as bq
 from storage import dispute_queries as dq
 from storage.models import Dispute, DisputeStatus, EntryState, Person, Role
 from storage.queries import audit, change_state
+
+logger = logging.getLogger(__name__)
 
 # -- opening ----------------------------------------------------------------------------------
 
@@ -159,3 +165,45 @@ async def audit_dispute(
         detail=dict(detail),
         now=now,
     )
+
+
+# -- a dispute in progress in chat ----------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    """A vendor lead's dispute in progress: the finding, then the dispute once it is sent."""
+
+    entry_id: int
+    dispute_id: int | None = None
+    photos: list[Photo] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """Its conversation state: waiting for the reason, or taking photos once sent."""
+        return DISPUTE_REASON if self.dispute_id is None else DISPUTE_PHOTOS
+
+
+def encode_draft(draft: Draft) -> dict[str, Any]:
+    return {
+        "v": ENCODING,
+        "entry_id": draft.entry_id,
+        "dispute_id": draft.dispute_id,
+        "photos": [asdict(p) for p in draft.photos],
+    }
+
+
+def decode_draft(data: Mapping[str, Any]) -> Draft | None:
+    """The stored draft; None when it cannot be read (the lead starts the dispute again)."""
+    if data.get("v") != ENCODING:
+        return None
+    try:
+        dispute = data["dispute_id"]
+        photos = [
+            Photo(str(p["file_id"]), p.get("file_unique_id"), str(p["sha256"]))
+            for p in data["photos"]
+        ]
+        return Draft(int(data["entry_id"]), None if dispute is None else int(dispute), photos)
+    except (KeyError, TypeError, ValueError) as exc:
+        logger.warning("a stored dispute in progress could not be read (%s); it is dropped", exc)
+        return None

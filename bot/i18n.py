@@ -280,6 +280,11 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "Report #{entry} is more than {minutes} minutes old and cannot be undone; ask a "
         "manager to correct it.",
     },
+    "undo_period_closed": {
+        "zh": "报告 #{entry} 所在的考核期 {period} 已结算关闭，不能撤销。如有错误请联系管理人员。",
+        "en": "Report #{entry} is in the assessment period {period}, which is closed (its "
+        "figures were sent); it cannot be undone. Ask a manager to correct it.",
+    },
     "undo_already": {
         "zh": "报告 #{entry} 已经撤销过了。",
         "en": "Report #{entry} is already undone.",

@@ -8,6 +8,12 @@ DigestRunner, which decides from the database what is due and undelivered — so
 fires twice, late, or on two processes sends nothing twice. The sweep (every
 ``FLOORBOT_DIGEST_POLL_SECONDS``, and once at start-up) sends what was missed while the bot
 was down, late requests, and retries.
+
+With several processes every one schedules the same jobs, but only the leader (bot.leader)
+does their work. A process that takes the lead runs a sweep at once: a contract job that
+fired on it a moment before, while the old leader was dying, was skipped, and its digest is
+sent by that sweep. A job skipped on a leader whose lock was briefly unconfirmed is caught
+up by the next regular sweep.
 """
 
 from __future__ import annotations
@@ -17,15 +23,22 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.ext import Application, Job
+from telegram.ext import Application, Job, JobQueue
 
 from bot.context import BotData, FloorApp, FloorContext
 from bot.digest_schedule import KINDS, next_due
+from bot.digest_send import Tally
 from bot.digests import DigestRunner
+from bot.leader import on_leader
 from storage.directory import list_contracts
 
 logger = logging.getLogger("floorbot.jobs")
 SWEEP_JOB = "digest:sweep"
+START_JOB = "digest:sweep:start"
+ELECTED_JOB = "digest:sweep:elected"
+# A one-off job runs however late the scheduler gets to it (APScheduler would skip it as
+# missed after one second: a busy event loop must not cost a digest its due tick).
+RUN_LATE = {"misfire_grace_time": None}
 # A contract's job fires this long after the due time, so the tick sees it as due.
 FIRE_AFTER_SECONDS = 0.05
 # Any Application with our bot_data (job callbacks see it with loose type parameters).
@@ -52,7 +65,8 @@ def runner_of(app: AnyApp) -> DigestRunner | None:
 
 
 async def start_digests(app: FloorApp) -> DigestRunner:
-    """Make the runner, schedule the sweep (first at once: catch up) and the contract jobs."""
+    """Make the runner; schedule the catch-up sweep (at once, on election, then repeatedly)
+    and the contract jobs."""
     services = app.bot_data.services
     runner = DigestRunner(services, app.bot, running=lambda: app.running)
     app.bot_data.digests = runner
@@ -61,15 +75,19 @@ async def start_digests(app: FloorApp) -> DigestRunner:
     if queue is None:
         logger.warning("no job queue (install python-telegram-bot[job-queue]): no digests")
         return runner
-    queue.run_repeating(
-        _sweep,
-        interval=services.settings.digest_poll_seconds,
-        first=0,
-        name=SWEEP_JOB,
-        data=runner,
-    )
+    every = services.settings.digest_poll_seconds
+    # Not ``run_repeating(first=0)``: APScheduler moves a first run already past by the time
+    # the scheduler starts to one interval later, and the start-up catch-up would wait for it.
+    catch_up(queue, runner, START_JOB)
+    queue.run_repeating(_sweep, interval=every, first=every, name=SWEEP_JOB, data=runner)
+    app.bot_data.leader.when_elected(lambda: catch_up(queue, runner, ELECTED_JOB))
     await schedule_jobs(app)
     return runner
+
+
+def catch_up(queue: JobQueue[FloorContext], runner: DigestRunner, name: str) -> None:
+    """A sweep now, however late the scheduler gets to it."""
+    queue.run_once(_sweep, when=0, name=name, data=runner, job_kwargs=RUN_LATE)
 
 
 async def schedule_jobs(app: AnyApp) -> None:
@@ -110,25 +128,34 @@ def _set(app: AnyApp, wake: Wake | None, contract_id: str, kind: str) -> None:
     if wake is None:
         return
     delay = (wake.due - wake.runner.services.clock.now()).total_seconds()
-    queue.run_once(_wake, when=max(0.0, delay) + FIRE_AFTER_SECONDS, name=name, data=wake)
+    when = max(0.0, delay) + FIRE_AFTER_SECONDS
+    queue.run_once(_wake, when=when, name=name, data=wake, job_kwargs=RUN_LATE)
 
 
+@on_leader
 async def _wake(context: FloorContext) -> None:
     """A contract's digest is due: run a tick, then set its next time."""
     assert context.job is not None
     wake = context.job.data
     assert isinstance(wake, Wake)
     logger.info("digest %s of %s due at %s", wake.kind, wake.contract_id, wake.due.isoformat())
-    await wake.runner.tick()
+    _log_tick("wake", await wake.runner.tick())
     await schedule_jobs(context.application)
 
 
+@on_leader
 async def _sweep(context: FloorContext) -> None:
-    """Catch up (start-up, missed times, late requests, retries) unless a tick is running."""
+    """Catch up (start-up, election, missed times, late requests, retries) unless a tick runs."""
     assert context.job is not None
     runner = context.job.data
     assert isinstance(runner, DigestRunner)
     if runner.lock.locked():
         return
-    await runner.tick()
+    _log_tick("sweep", await runner.tick())
     await schedule_jobs(context.application)
+
+
+def _log_tick(source: str, tally: Tally) -> None:
+    """A tick that made or sent something at INFO, every other one at DEBUG."""
+    level = logging.INFO if tally.made or tally.sent else logging.DEBUG
+    logger.log(level, "digest tick (%s): %d made, %d sent", source, tally.made, tally.sent)

@@ -25,6 +25,7 @@ from storage import bot_queries as bq
 from storage import delivery_queries as dlq
 from storage import digest_queries as dq
 from storage import late_queries as lq
+from storage.locks import lock_contract
 from storage.models import LateReport, LateReportStatus, Role
 from storage.queries import add_evidence, audit, record_entry
 
@@ -155,6 +156,7 @@ async def decide(
 
 async def _record(session: AsyncSession, late: LateReport, now: dt.datetime) -> int:
     """The approved report as an entry, at its own time, with its photos."""
+    await lock_contract(session, late.contract_id)  # as every entry insert (storage.locks)
     event = Event(
         item=late.item,
         occurred_at=late.occurred_at,

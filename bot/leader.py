@@ -11,6 +11,10 @@ on the leading process.
   and jobs must still be idempotent (e.g. a digest delivery recorded once per manager and
   period), because "exactly one" cannot be promised across a network partition.
 - SQLite: one process serves a database (bot.instance refuses a second), so it leads.
+
+Becoming the leader runs the callbacks given to ``when_elected`` (bot.jobs: a catch-up sweep
+at once), so work whose job fired while this process did not lead yet — the old leader had
+just died — is done on election rather than at the next regular sweep.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ _KEY = int.from_bytes(hashlib.sha256(b"floorbot.leader").digest()[:8], "big", si
 CONNECTION_NAME = {"application_name": "floorbot-leader"}
 # How many check intervals a leader may go without confirming its lock.
 STALE_AFTER_CHECKS = 3
+# What a lost or cut connection raises.
+_FAULTS = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError)
 
 
 class Leadership(Protocol):
@@ -48,8 +54,29 @@ class Leadership(Protocol):
 
     async def stop(self) -> None: ...
 
+    def when_elected(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` each time this process becomes the leader from now on."""
+        ...
 
-class NotStarted:
+
+class Elections:
+    """The ``when_elected`` callbacks, called on each election (a failing one is logged)."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[[], object]] = []
+
+    def when_elected(self, callback: Callable[[], object]) -> None:
+        self._callbacks.append(callback)
+
+    def _elected(self) -> None:
+        for callback in self._callbacks:
+            try:
+                callback()
+            except Exception:
+                logger.exception("a callback on taking the lead failed")
+
+
+class NotStarted(Elections):
     """Before post_init: nobody leads (a job never runs on a process that was not started)."""
 
     is_leader = False
@@ -61,22 +88,24 @@ class NotStarted:
         return None
 
 
-class SoleProcess:
-    """SQLite: the one process that serves the database leads."""
+class SoleProcess(Elections):
+    """SQLite: the one process that serves the database leads, from its start."""
 
     is_leader = True
 
     async def start(self) -> None:
         logger.info("this process leads the scheduled jobs (SQLite: one process)")
+        self._elected()
 
     async def stop(self) -> None:
         return None
 
 
-class AdvisoryLock:
+class AdvisoryLock(Elections):
     """PostgreSQL: the process holding the advisory lock leads."""
 
     def __init__(self, dsn: str, check_seconds: float) -> None:
+        super().__init__()
         self._dsn = dsn
         self._check = check_seconds
         self._conn: asyncpg.Connection | None = None
@@ -94,10 +123,12 @@ class AdvisoryLock:
         self._task = asyncio.create_task(self._watch(), name="floorbot-leader")
 
     async def stop(self) -> None:
+        """Give the lock back at once: the next process need not wait for the server to notice."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self._release()
         await self._close()
 
     async def _watch(self) -> None:
@@ -119,12 +150,23 @@ class AdvisoryLock:
                 query = "SELECT pg_try_advisory_lock($1)"
                 self._held = bool(await self._conn.fetchval(query, _KEY, timeout=self._check))
                 if self._held:
+                    self._confirmed = time.monotonic()
                     logger.info("this process now leads the scheduled jobs")
+                    self._elected()
             self._confirmed = time.monotonic()
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+        except _FAULTS as exc:
             if self._held:
                 logger.warning("lost the lead of the scheduled jobs: %s", exc)
             await self._close()
+
+    async def _release(self) -> None:
+        conn = self._conn
+        if not self._held or conn is None or conn.is_closed():
+            return
+        self._held = False
+        with contextlib.suppress(*_FAULTS):
+            await conn.fetchval("SELECT pg_advisory_unlock($1)", _KEY, timeout=self._check)
+        logger.info("this process gave up the lead of the scheduled jobs")
 
     async def _close(self) -> None:
         self._held = False

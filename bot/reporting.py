@@ -33,6 +33,7 @@ from scoring.periods import period_of
 from scoring.rulebook import Item, Rulebook
 from storage import bot_queries as bq
 from storage.errors import NotFoundError
+from storage.locks import lock_contract
 from storage.models import Entry
 from storage.queries import (
     add_evidence,
@@ -176,6 +177,7 @@ async def record(
             return _recorded(book, existing, photos, duplicate=True)
     check_time(book, draft.occurred_at, now)
     # A closed period's figures were sent: the report waits for a manager (bot.late_reports).
+    await lock_contract(session, draft.contract_id)
     await hold_if_closed(session, actor=actor, book=book, draft=draft, now=now, source=source)
     entry = await _insert(session, actor, draft, now, source)
     await _audit_report(session, actor, entry, draft, now)
@@ -286,13 +288,22 @@ async def undo(
     session: AsyncSession,
     *,
     actor: Actor,
+    rulebooks: Mapping[str, Rulebook],
     entry_id: int,
     now: dt.datetime,
     window: dt.timedelta,
 ) -> Entry:
-    """Void one's own report within the undo window (the entry stays on record, voided)."""
+    """Void one's own report within the undo window (the entry stays on record, voided),
+    unless its period has been closed since (its figures were sent)."""
     entry = await _own_open_entry(session, actor, entry_id, now, window)
     assert actor.person_id is not None
+    # The report counts in figures that were sent once its period closed: undo is refused.
+    await lock_contract(session, entry.contract_id)
+    book = rulebooks.get(actor.rulebooks.get(entry.contract_id, ""))
+    if book is not None:
+        period = period_of(book, entry.occurred_at).label
+        if await bq.is_period_closed(session, contract_id=entry.contract_id, period=period):
+            raise BotError("undo_period_closed", entry=entry_id, period=period)
     await void_entry(
         session, entry_id=entry_id, actor_id=actor.person_id, reason=UNDO_REASON, now=now
     )

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.errors import BotError
 from scoring.engine import EngineError, matching_tier, parse_value, unit_points
 from scoring.rulebook import Item, ItemKind, Rulebook, Tier, Unit
-from storage.types import QUANTITY_PRECISION, QUANTITY_SCALE
+from scoring.storable import storable_problem
 
 # Units whose quantity is a count of whole things (people, tickets, times ...).
 WHOLE_UNITS = frozenset(u for u in Unit if u is not Unit.POINT)
@@ -23,8 +23,8 @@ SINGLE_UNITS = frozenset({Unit.PERSON, Unit.TIME, Unit.SHIFT})
 # headcounts) are a manager's periodic figures and come in through `floorbot import`.
 BOT_KINDS = frozenset({ItemKind.DEDUCTION, ItemKind.BONUS, ItemKind.FEE, ItemKind.KPI})
 ONE = Decimal(1)
-# The ledger keeps quantities with 6 decimals in 18 digits (storage.types): below 10^12.
-STORABLE_QUANTITY = Decimal(10) ** (QUANTITY_PRECISION - QUANTITY_SCALE)
+# A refusal quotes a number up to this many characters (a Telegram message holds 4096).
+SHOWN_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +115,9 @@ def check_value(item: Item, raw: str | None) -> None:
     try:
         value = parse_value(item, raw)
     except EngineError:
-        raise BotError("value_out_of_range", item=item, value=raw or "") from None
+        raise BotError("value_out_of_range", item=item, value=shown(raw or "")) from None
+    if isinstance(value, Decimal) and storable_problem(value) is not None:
+        raise BotError("value_out_of_range", item=item, value=shown(raw or ""))
     tiered = item.tiers and item.kind in (ItemKind.DEDUCTION, ItemKind.BONUS, ItemKind.FEE)
     if tiered and matching_tier(item.tiers, value) is None:
         raise BotError("no_tier", item=item, value=raw or "")
@@ -124,8 +126,9 @@ def check_value(item: Item, raw: str | None) -> None:
 def check_quantity(item: Item, quantity: Decimal) -> None:
     """A positive quantity (whole for counted units) that the ledger can hold."""
     whole = quantity == quantity.to_integral_value()
-    if quantity <= 0 or quantity >= STORABLE_QUANTITY or (item.unit in WHOLE_UNITS and not whole):
-        raise BotError("bad_quantity", item=item, value=format_number(quantity))
+    fits = storable_problem(quantity) is None
+    if quantity <= 0 or not fits or (item.unit in WHOLE_UNITS and not whole):
+        raise BotError("bad_quantity", item=item, value=shown(format_number(quantity)))
 
 
 def cost_of(book: Rulebook, item: Item, value: str | None, quantity: Decimal) -> Cost:
@@ -165,7 +168,11 @@ def commands_of(book: Rulebook) -> list[str]:
 
 
 def format_number(number: Decimal) -> str:
-    """``Decimal('25.0')`` → ``25``; ``Decimal('0.50')`` → ``0.5``."""
-    if number == number.to_integral_value():
-        return str(number.quantize(ONE))
-    return format(number.normalize(), "f")
+    """``Decimal('25.0')`` → ``25``; ``Decimal('0.50')`` → ``0.5``; exact however long."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def shown(text: str) -> str:
+    """What the user wrote, cut short (``123…``) when quoting it whole would flood the chat."""
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}…"

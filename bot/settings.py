@@ -44,8 +44,7 @@ class Settings(BaseSettings):
     conversation_timeout_minutes: int = Field(default=30, ge=1)
     # Digests (issue 5): how often missed digests and pending deliveries are looked for, when a
     # digest counts as late, Telegram's pace (messages a second overall, seconds between two
-    # messages in a chat), retries (first pause, tries per send, tries in all) and how long a
-    # delivery may stay mid-send before it is taken as cut off.
+    # messages in a chat), retries (first pause, tries per send, tries in all).
     digest_poll_seconds: float = Field(default=10, gt=0)
     digest_late_after_minutes: int = Field(default=10, ge=1)
     digest_messages_per_second: float = Field(default=30, gt=0)
@@ -53,7 +52,10 @@ class Settings(BaseSettings):
     digest_retry_seconds: float = Field(default=1.0, gt=0)
     digest_send_attempts: int = Field(default=4, ge=1)
     digest_max_attempts: int = Field(default=6, ge=1)
-    digest_stale_minutes: int = Field(default=10, ge=1)
+    # A delivery claimed (`sending`) and not renewed for this long was cut off by a process that
+    # died mid-send: it is sent again (a rare duplicate rather than a missed digest). A live
+    # sender renews its claim every third of this, so only a dead one goes unrenewed this long.
+    digest_stale_seconds: float = Field(default=300, gt=0)
     # Operating the bot (issue 7): logs, health, several processes, faults.
     log_format: Literal["text", "json"] = "text"
     health_port: int | None = Field(default=None, ge=1, le=65535)

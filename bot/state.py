@@ -1,7 +1,8 @@
 """A user's unfinished work, as it is kept in the database between updates (JSON), and back.
 
-Three kinds: the guided report's form (one per user and chat), an album's photos (one per
-media group) and a one-line report waiting for its contract (one per question asked). Pure:
+Three kinds here: the guided report's form (one per user and chat), an album's photos (one per
+media group) and a one-line report waiting for its contract (one per question asked); and the
+kinds of the dispute conversations (their shapes in bot.disputes and bot.decisions). Pure:
 no Telegram, no database. A row that no longer decodes (written by an older floorbot with
 another shape) reads as no state at all: the user starts that step again.
 """
@@ -20,6 +21,9 @@ from bot.reports import Photo
 logger = logging.getLogger(__name__)
 
 FORM = "form"
+DISPUTE_REASON = "dispute"  # a vendor lead's dispute waiting for its reason
+DISPUTE_PHOTOS = "dispute_photos"  # a dispute just sent, taking more photos until Done
+DECISION = "decision"  # a manager's decision on a dispute waiting for its reason
 ENCODING = 1  # bump when a stored shape changes incompatibly
 _TIMES = frozenset({"started_at", "occurred_at"})
 _DECIMALS = frozenset({"quantity"})

@@ -1,30 +1,36 @@
 """A manager decides a dispute: Uphold, Withdraw or Reduce (``dsp:u:7``, ``dsp:w:7``,
 ``dsp:r:7``), then the reason — for Reduce the new value or quantity first. The decision and
-its reason go to the vendor lead and to the inspector who reported the finding."""
+its reason go to the vendor lead and to the inspector who reported the finding.
+
+The decision waiting for its reason lives in the database (handlers.conversation, DECISION),
+so any bot process takes the reason and a restart loses nothing. A reason the bot cannot use
+(no number for Reduce, no reason ...) is asked for again; any other refusal (decided by
+another manager meanwhile) ends the decision. It expires after the conversation timeout.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import Actor
 from bot.context import FloorApp, FloorContext
-from bot.decisions import Decided, Pending, decidable, decide
+from bot.decisions import Choice, Decided, Pending, decidable, decide, decode_choice, encode_choice
 from bot.dispute_cases import STATUS_OF, Outcome
 from bot.errors import BotError
 from bot.i18n import number, t
 from bot.messages_vendor import OUTCOME_LABELS
 from bot.parsing import row_id
+from bot.state import DECISION
 from bot.texts import example_value, render_error
 from bot.vendor_texts import cost_short, decision_text
-from handlers.common import PRIVATE, say, transact
-from handlers.vendor_common import conversation, person_language, send_to, user_language
+from handlers.common import PRIVATE, say
+from handlers.conversation import Open, chat_key, load_slot, save_slot, transact_chat
+from handlers.vendor_common import ending_on_refusal, person_language, send_to
+from storage.state_queries import ChatKey
 
-DECISION = "decision_reason"
-END = ConversationHandler.END
+KINDS = (DECISION,)
 # Refusals of what was typed: nothing was written, the manager tries again.
 RETRY_KEYS = frozenset(
     {"reduce_usage", "reason_needed", "not_a_reduction", "value_out_of_range", "no_tier"}
@@ -32,15 +38,19 @@ RETRY_KEYS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A manager's decision waiting for its reason."""
-
-    dispute_id: int
-    outcome: Outcome
+def _window(context: FloorContext) -> int:
+    return context.services.settings.default_objection_working_days
 
 
-async def on_decision_button(update: Update, context: FloorContext) -> str | int:
+async def _keep(
+    session: AsyncSession, context: FloorContext, key: ChatKey, choice: Choice | None
+) -> None:
+    """Store the choice (for another conversation timeout), or drop it when None."""
+    data = None if choice is None else encode_choice(choice)
+    await save_slot(session, context, key, DECISION, data)
+
+
+async def on_decision_button(update: Update, context: FloorContext) -> None:
     """``dsp:u|w|r:ID``: check the dispute is still open, then ask for the reason."""
     query = update.callback_query
     assert query is not None
@@ -48,25 +58,27 @@ async def on_decision_button(update: Update, context: FloorContext) -> str | int
     letter, _, dispute_text = (query.data or "").removeprefix("dsp:").partition(":")
     dispute_id = row_id(dispute_text)
     if letter not in {o.value for o in Outcome} or dispute_id is None:
-        return END
+        return
     choice = Choice(dispute_id, Outcome(letter))
-    services = context.services
+    services, key = context.services, chat_key(update)
 
     async def work(session: AsyncSession, actor: Actor) -> Pending:
-        return await decidable(
-            session,
-            actor=actor,
-            rulebooks=services.rulebooks,
-            dispute_id=choice.dispute_id,
-            default_days=services.settings.default_objection_working_days,
-        )
+        async def check() -> Pending:
+            return await decidable(
+                session,
+                actor=actor,
+                rulebooks=services.rulebooks,
+                dispute_id=choice.dispute_id,
+                default_days=_window(context),
+            )
 
-    done = await transact(update, context, work)
-    if done is None:
-        return END
-    context.user_state.decision = choice
-    await say(update, _prompt(done.lang, choice, done.value))
-    return DECISION
+        pending = await ending_on_refusal(session, context, key, KINDS, check)
+        await _keep(session, context, key, choice)
+        return pending
+
+    done = await transact_chat(update, context, work)
+    if done is not None:
+        await say(update, _prompt(done.lang, choice, done.value))
 
 
 def _prompt(lang: str, choice: Choice, pending: Pending) -> str:
@@ -86,43 +98,46 @@ def _prompt(lang: str, choice: Choice, pending: Pending) -> str:
     )
 
 
-async def on_decision_reason(update: Update, context: FloorContext) -> str | int | None:
+async def on_decision_reason(update: Update, context: FloorContext) -> None:
     """The reason (and for Reduce the new value): settle the dispute once and tell both sides."""
-    choice = context.user_state.decision
     message = update.effective_message
-    if not isinstance(choice, Choice) or message is None or not message.text:
-        return END
-    services = context.services
-    now = services.clock.now()
-    text = message.text
+    assert message is not None and message.text is not None
+    services, key, text = context.services, chat_key(update), message.text
 
-    async def work(session: AsyncSession, actor: Actor) -> Decided | BotError:
-        try:
-            return await decide(
-                session,
-                actor=actor,
-                rulebooks=services.rulebooks,
-                dispute_id=choice.dispute_id,
-                outcome=choice.outcome,
-                text=text,
-                now=now,
-                default_days=services.settings.default_objection_working_days,
-            )
-        except BotError as error:
-            if error.key in RETRY_KEYS:  # read before anything is written: ask again
-                return error
-            raise
+    async def work(session: AsyncSession, actor: Actor) -> Decided | BotError | None:
+        data = await load_slot(session, key, DECISION, services.clock.now())
+        choice = None if data is None else decode_choice(data)
+        if choice is None:
+            return None  # it ended meanwhile (/cancel or the timeout)
 
-    done = await transact(update, context, work)
-    if done is None:
-        context.user_state.decision = None
-        return END
+        async def settle() -> Decided | BotError:
+            try:
+                return await decide(
+                    session,
+                    actor=actor,
+                    rulebooks=services.rulebooks,
+                    dispute_id=choice.dispute_id,
+                    outcome=choice.outcome,
+                    text=text,
+                    now=services.clock.now(),
+                    default_days=_window(context),
+                )
+            except BotError as error:
+                if error.key in RETRY_KEYS:  # read before anything is written: ask again
+                    return error
+                raise
+
+        result = await ending_on_refusal(session, context, key, KINDS, settle)
+        await _keep(session, context, key, choice if isinstance(result, BotError) else None)
+        return result
+
+    done = await transact_chat(update, context, work)
+    if done is None or done.value is None:
+        return
     if isinstance(done.value, BotError):
         await say(update, render_error(done.lang, done.value))
-        return None
-    context.user_state.decision = None
+        return
     await _announce(update, context, done.lang, done.value)
-    return END
 
 
 async def _announce(update: Update, context: FloorContext, lang: str, decided: Decided) -> None:
@@ -139,22 +154,22 @@ async def _announce(update: Update, context: FloorContext, lang: str, decided: D
     await say(update, decision_text(lang, "decided_manager", decided))
 
 
-async def cancel_decision(update: Update, context: FloorContext) -> int:
+async def cancel_decision(update: Update, context: FloorContext) -> None:
     """/cancel: no decision; the dispute stays open."""
-    context.user_state.decision = None
-    await say(update, t(await user_language(update, context), "decision_cancelled"))
-    return END
+    key = chat_key(update)
+
+    async def work(session: AsyncSession, actor: Actor) -> None:
+        await _keep(session, context, key, None)
+
+    done = await transact_chat(update, context, work)
+    if done is not None:
+        await say(update, t(done.lang, "decision_cancelled"))
 
 
 def register(app: FloorApp) -> None:
-    timeout = app.bot_data.services.settings.conversation_timeout_minutes * 60
+    """After the disputes (their /cancel wins), before the guided report."""
+    decision_open = Open(app.bot_data, DECISION)
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
-    app.add_handler(
-        conversation(
-            "decide",
-            [CallbackQueryHandler(on_decision_button, pattern=r"^dsp:[uwr]:")],
-            {DECISION: [MessageHandler(text, on_decision_reason)]},
-            cancel_decision,
-            timeout,
-        )
-    )
+    app.add_handler(CallbackQueryHandler(on_decision_button, pattern=r"^dsp:[uwr]:"))
+    app.add_handler(MessageHandler(text & decision_open, on_decision_reason))
+    app.add_handler(CommandHandler("cancel", cancel_decision, filters=PRIVATE & decision_open))

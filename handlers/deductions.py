@@ -7,7 +7,6 @@ edited in place), ``ded:e:ID`` shows one finding and sends its evidence photos.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Message, Update
@@ -18,21 +17,16 @@ from bot.context import FloorApp, FloorContext
 from bot.dispute_cases import Detail, entry_detail
 from bot.i18n import t
 from bot.parsing import row_id
-from bot.vendor import Ask, Ledger, Request, contract_ref, ledger, read_request, resolve_ref
-from bot.vendor_texts import (
-    Rows,
-    choice_rows,
-    decision_rows,
-    detail_text,
-    ledger_text,
-    pages_of,
-)
+from bot.vendor import Ask, Ledger, contract_ref, ledger
+from bot.vendor_texts import Rows, decision_rows, detail_text, ledger_text, pages_of
 from handlers.common import PRIVATE, edit, keyboard, say
+from handlers.contract_choice import ContractChoice, RequestOf
 from handlers.vendor_common import look_up, send_photos
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 8
 ROW = 4
+CHOICE = ContractChoice(Ask.DEDUCTIONS, "ded:c")
 
 
 # -- the list ---------------------------------------------------------------------------------
@@ -40,18 +34,12 @@ ROW = 4
 
 async def deductions_command(update: Update, context: FloorContext) -> None:
     """/deductions: the first page of the period's findings, or buttons to choose a contract."""
-    args = list(context.args or [])
-    await show_list(update, context, lambda actor: read_request(actor, Ask.DEDUCTIONS, args), 0)
+    await show_list(update, context, CHOICE.from_args(context), 0)
 
 
 async def on_choice(update: Update, context: FloorContext) -> None:
     """``ded:c:REF[:PERIOD]``: the chosen contract's list."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    ref, _, period = (query.data or "").removeprefix("ded:c:").partition(":")
-    request_of = _chosen(ref, period or None)
-    await show_list(update, context, request_of, 0)
+    await show_list(update, context, await CHOICE.from_button(update), 0)
 
 
 async def on_page(update: Update, context: FloorContext) -> None:
@@ -64,43 +52,19 @@ async def on_page(update: Update, context: FloorContext) -> None:
         return
     ref, period, page = parts
     target = query.message if isinstance(query.message, Message) else None
-    await show_list(update, context, _chosen(ref, period), int(page), target)
-
-
-def _chosen(ref: str, period: str | None) -> Callable[[Actor], Request]:
-    return lambda actor: Request(resolve_ref(actor, Ask.DEDUCTIONS, ref), period)
+    await show_list(update, context, CHOICE.chosen(ref, period), int(page), target)
 
 
 async def show_list(
     update: Update,
     context: FloorContext,
-    request_of: Callable[[Actor], Request],
+    request_of: RequestOf,
     page: int,
     target: Message | None = None,
 ) -> None:
     """Reply with one page of the list (editing ``target`` when given), or a contract choice."""
-    services = context.services
-    now = services.clock.now()
-
-    async def work(session: AsyncSession, actor: Actor) -> Ledger | Request:
-        request = request_of(actor)
-        if request.contract is None:
-            return request
-        return await ledger(
-            session,
-            actor=actor,
-            rulebooks=services.rulebooks,
-            contract_id=request.contract,
-            period_text=request.period,
-            now=now,
-        )
-
-    done = await look_up(update, context, work)
+    done = await CHOICE.look_up(update, context, request_of, ledger)
     if done is None:
-        return
-    if isinstance(done.value, Request):
-        rows = choice_rows(done.actor, Ask.DEDUCTIONS, "ded:c", done.value)
-        await say(update, t(done.lang, "vendor_choose_contract"), keyboard(rows))
         return
     found = done.value
     page = min(page, pages_of(len(found.views), PAGE_SIZE) - 1)

@@ -2,7 +2,10 @@
 
 Without a contract a manager of several picks one (buttons ``dg:``); ``today`` gives the
 day's digest instead. Also here: a person marked as having blocked the bot who writes again
-is unmarked, so their digests resume.
+is unmarked, so their digests resume — by this process at once when it knows of the mark,
+otherwise at its next reload of the marks (every ``FLOORBOT_DIGEST_POLL_SECONDS``, on every
+process), which unmarks whoever wrote to it since (bot.delivery.BlockedChats). An update
+from anyone else costs no query.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ TODAY = frozenset({"today", "今天", "今日"})
 PERIOD_LIKE = re.compile(r"^\d{4}(?:-\d{2}(?:\.\.\d{4}-\d{2})?|[Qq][1-4])$")
 # Runs before the guard (group -1) and every feature: only reads an in-memory set.
 UNBLOCK_GROUP = -2
+BLOCKED_JOB = "digest:blocked"
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -166,17 +170,29 @@ async def _assessment(
 
 
 async def unblock(update: Update, context: FloorContext) -> None:
-    """Someone marked as having blocked the bot wrote to it: push messages to them again."""
+    """Every update: a writer known to be marked is unmarked now, the others at the reload."""
     runner = runner_of(context.application)
     user = update.effective_user
-    if runner is None or user is None or user.id not in runner.blocked:
+    if runner is None or user is None or update.my_chat_member is not None:
+        return  # (blocking or unblocking the bot is not writing to it)
+    person_id = runner.blocked.wrote(user.id)
+    if person_id is None:
         return
-    person_id = runner.blocked.pop(user.id)
     async with write_session(context.services.sessions) as session:
         await dq.unblock(session, person_id=person_id)
 
 
+async def reload_blocked(context: FloorContext) -> None:
+    """On every process: reload the marks, unmarking whoever wrote here since the last time."""
+    runner = runner_of(context.application)
+    if runner is not None:
+        await runner.load_blocked()
+
+
 def register(app: FloorApp) -> None:
     app.add_handler(TypeHandler(Update, unblock), group=UNBLOCK_GROUP)
+    if app.job_queue is not None:  # not bot.jobs' leader-only work: every process reloads
+        every = app.bot_data.services.settings.digest_poll_seconds
+        app.job_queue.run_repeating(reload_blocked, every, first=every, name=BLOCKED_JOB)
     app.add_handler(CommandHandler("digest", digest_command, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(on_choice, pattern=r"^dg:"))

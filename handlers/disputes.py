@@ -2,209 +2,237 @@
 the ``dsp:o:ID`` button under it; the reason is asked for when none was given, and photos sent
 afterwards are added (``dsp:done`` or /cancel ends that). Each manager of the contract gets the
 dispute with the original evidence and the decision buttons (handlers.decisions).
+
+The dispute in progress lives in the database (handlers.conversation: DISPUTE_REASON while the
+reason is awaited, then DISPUTE_PHOTOS), not in one process's memory: whichever bot process
+gets the reason, a photo or Done continues it, and a restart loses nothing. Each step reads
+and writes it in the transaction that claims the update; a refused step ends it. Left alone
+for the conversation timeout it expires, and handlers.state sweeps it away.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Message, Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import Actor
 from bot.context import FloorApp, FloorContext
 from bot.dispute_cases import Case
-from bot.disputes import Opened, add_photos, disputable
+from bot.disputes import Draft, Opened, add_photos, decode_draft, disputable, encode_draft
 from bot.disputes import open_dispute as record_dispute
 from bot.i18n import t
 from bot.parsing import row_id
-from bot.reports import Photo
+from bot.state import DISPUTE_PHOTOS, DISPUTE_REASON
 from bot.vendor_texts import decision_rows, dispute_card
-from handlers.common import PRIVATE, download_photo, drop_keyboard, keyboard, say, transact
+from handlers.common import PRIVATE, download_photo, drop_keyboard, keyboard, say
+from handlers.conversation import Open, chat_key, load_slot, save_slot, transact_chat
 from handlers.vendor_common import (
-    conversation,
+    ending_on_refusal,
     person_language,
     send_photos,
     send_to,
     user_language,
 )
 from storage.models import Person
+from storage.state_queries import ChatKey
 
-REASON = "dispute_reason"
-PHOTOS = "dispute_photos"
 DONE = "dsp:done"
 DISPUTE_CAPTION = filters.CaptionRegex(r"^\s*/dispute(?:@\w+)?(?:\s|$)")
+KINDS = (DISPUTE_REASON, DISPUTE_PHOTOS)
 
 
-@dataclass
-class Draft:
-    """The vendor lead's dispute in progress: the finding, then the dispute once recorded."""
-
-    entry_id: int
-    dispute_id: int | None = None
-    photos: list[Photo] = field(default_factory=list)
+def _window(context: FloorContext) -> int:
+    return context.services.settings.default_objection_working_days
 
 
-async def start_dispute(update: Update, context: FloorContext) -> str | int:
+async def _stored(
+    session: AsyncSession, context: FloorContext, key: ChatKey, kind: str
+) -> Draft | None:
+    data = await load_slot(session, key, kind, context.services.clock.now())
+    return None if data is None else decode_draft(data)
+
+
+async def _keep(
+    session: AsyncSession, context: FloorContext, key: ChatKey, draft: Draft | None
+) -> None:
+    """Store the draft under the step it is at (the other step's row goes); None: end it."""
+    for kind in KINDS:
+        data = encode_draft(draft) if draft is not None and kind == draft.kind else None
+        await save_slot(session, context, key, kind, data)
+
+
+# -- starting ---------------------------------------------------------------------------------
+
+
+async def start_dispute(update: Update, context: FloorContext) -> None:
     """/dispute ID REASON (as text or a photo's caption); without a reason, ask for it."""
     message = update.effective_message
     assert message is not None
     words = (message.text or message.caption or "").split(maxsplit=2)[1:]
-    entry_text = words[0].lstrip("#") if words else ""
-    entry_id = row_id(entry_text)
+    entry_id = row_id(words[0].lstrip("#") if words else "")
     if entry_id is None:
         await say(update, t(await user_language(update, context), "dispute_usage"))
-        return ConversationHandler.END
+        return
     draft = Draft(entry_id)
     if message.photo:
         draft.photos.append(await download_photo(context.bot, message.photo))
     reason = words[1] if len(words) > 1 else ""
     if reason.strip():
-        return await _record(update, context, draft, reason)
-    return await _ask_reason(update, context, draft)
+        await _record(update, context, reason, draft)
+    else:
+        await _ask_reason(update, context, draft)
 
 
-async def on_dispute_button(update: Update, context: FloorContext) -> str | int:
+async def on_dispute_button(update: Update, context: FloorContext) -> None:
     """``dsp:o:ID`` under a finding: ask for the reason."""
     query = update.callback_query
     assert query is not None
     await query.answer()
-    entry_text = (query.data or "").removeprefix("dsp:o:")
-    entry_id = row_id(entry_text)
-    if entry_id is None:
-        return ConversationHandler.END
-    return await _ask_reason(update, context, Draft(entry_id))
+    entry_id = row_id((query.data or "").removeprefix("dsp:o:"))
+    if entry_id is not None:
+        await _ask_reason(update, context, Draft(entry_id))
 
 
-async def _ask_reason(update: Update, context: FloorContext, draft: Draft) -> str | int:
-    services = context.services
-    now = services.clock.now()
+async def _ask_reason(update: Update, context: FloorContext, draft: Draft) -> None:
+    services, key = context.services, chat_key(update)
 
     async def work(session: AsyncSession, actor: Actor) -> Case:
-        return await disputable(
-            session,
-            actor=actor,
-            rulebooks=services.rulebooks,
-            entry_id=draft.entry_id,
-            now=now,
-            default_days=services.settings.default_objection_working_days,
-        )
+        async def check() -> Case:
+            return await disputable(
+                session,
+                actor=actor,
+                rulebooks=services.rulebooks,
+                entry_id=draft.entry_id,
+                now=services.clock.now(),
+                default_days=_window(context),
+            )
 
-    done = await transact(update, context, work)
-    if done is None:
-        return ConversationHandler.END
-    context.user_state.dispute = draft
-    await say(
-        update, t(done.lang, "dispute_ask_reason", entry=draft.entry_id, item=done.value.item)
-    )
-    return REASON
+        case = await ending_on_refusal(session, context, key, KINDS, check)
+        await _keep(session, context, key, draft)
+        return case
+
+    done = await transact_chat(update, context, work)
+    if done is not None:
+        item = done.value.item
+        await say(update, t(done.lang, "dispute_ask_reason", entry=draft.entry_id, item=item))
 
 
-async def on_reason(update: Update, context: FloorContext) -> str | int | None:
+# -- the reason, then photos --------------------------------------------------------------------
+
+
+async def on_reason(update: Update, context: FloorContext) -> None:
     """The reason typed after /dispute ID or the Dispute button."""
-    draft = context.user_state.dispute
     message = update.effective_message
-    if not isinstance(draft, Draft) or message is None or not message.text:
-        return ConversationHandler.END
-    return await _record(update, context, draft, message.text)
+    assert message is not None and message.text is not None
+    await _record(update, context, message.text, None)
 
 
-async def _record(update: Update, context: FloorContext, draft: Draft, reason: str) -> str | int:
-    """Record the dispute, tell every manager, and wait for more photos."""
-    services = context.services
-    now = services.clock.now()
+async def _record(update: Update, context: FloorContext, reason: str, given: Draft | None) -> None:
+    """Record the dispute (``given``, or the stored one), tell every manager, take photos."""
+    services, key = context.services, chat_key(update)
 
-    async def work(session: AsyncSession, actor: Actor) -> Opened:
-        return await record_dispute(
-            session,
-            actor=actor,
-            rulebooks=services.rulebooks,
-            entry_id=draft.entry_id,
-            reason=reason,
-            photos=draft.photos,
-            now=now,
-            default_days=services.settings.default_objection_working_days,
-        )
+    async def work(session: AsyncSession, actor: Actor) -> Opened | None:
+        draft = given if given is not None else await _stored(session, context, key, DISPUTE_REASON)
+        if draft is None:
+            return None  # it ended meanwhile (/cancel or the timeout)
 
-    done = await transact(update, context, work)
-    if done is None:
-        context.user_state.dispute = None
-        return ConversationHandler.END
+        async def send() -> Opened:
+            return await record_dispute(
+                session,
+                actor=actor,
+                rulebooks=services.rulebooks,
+                entry_id=draft.entry_id,
+                reason=reason,
+                photos=draft.photos,
+                now=services.clock.now(),
+                default_days=_window(context),
+            )
+
+        opened = await ending_on_refusal(session, context, key, KINDS, send)
+        await _keep(session, context, key, Draft(draft.entry_id, opened.dispute.id))
+        return opened
+
+    done = await transact_chat(update, context, work)
+    if done is None or done.value is None:
+        return
     opened = done.value
     reached = await _tell_managers(context, opened)
-    draft.dispute_id = opened.dispute.id
-    context.user_state.dispute = draft
     text = t(
         done.lang,
         "dispute_opened",
         dispute=opened.dispute.id,
-        entry=draft.entry_id,
+        entry=opened.case.view.id,
         item=opened.case.item,
         count=reached,
     )
     if not reached:
         text += "\n" + t(done.lang, "dispute_no_manager")
     await say(update, text, keyboard([[(t(done.lang, "button_done"), DONE)]]))
-    return PHOTOS
 
 
-async def on_photo(update: Update, context: FloorContext) -> str | int | None:
+async def on_photo(update: Update, context: FloorContext) -> None:
     """A photo after the dispute was sent: add it and pass it on to the managers."""
-    draft = context.user_state.dispute
     message = update.effective_message
-    if not isinstance(draft, Draft) or draft.dispute_id is None or message is None:
-        return ConversationHandler.END
+    assert message is not None and message.photo
     photo = await download_photo(context.bot, message.photo)
-    services = context.services
-    now = services.clock.now()
-    dispute_id = draft.dispute_id
+    key, now = chat_key(update), context.services.clock.now()
 
-    async def work(session: AsyncSession, actor: Actor) -> tuple[Person, ...]:
+    async def work(session: AsyncSession, actor: Actor) -> tuple[int, tuple[Person, ...]] | None:
+        draft = await _stored(session, context, key, DISPUTE_PHOTOS)
+        if draft is None or draft.dispute_id is None:
+            return None
         _, managers = await add_photos(
-            session, actor=actor, dispute_id=dispute_id, photos=[photo], now=now
+            session, actor=actor, dispute_id=draft.dispute_id, photos=[photo], now=now
         )
-        return managers
+        await _keep(session, context, key, draft)  # for another conversation timeout
+        return draft.dispute_id, managers
 
-    done = await transact(update, context, work)
-    if done is None:
-        return None
-    for manager in done.value:
+    done = await transact_chat(update, context, work)
+    if done is None or done.value is None:
+        return
+    dispute_id, managers = done.value
+    for manager in managers:
         lang = person_language(context, manager)
         chat = manager.telegram_user_id
         caption = "dispute_photo_caption"
         await send_photos(context.bot, chat, [photo.file_id], lang, caption, dispute=dispute_id)
     await say(update, t(done.lang, "dispute_photos_added", dispute=dispute_id, count=1))
-    return None
 
 
-async def on_done(update: Update, context: FloorContext) -> int:
+# -- ending -------------------------------------------------------------------------------------
+
+
+async def on_done(update: Update, context: FloorContext) -> None:
     """``dsp:done``: the vendor lead has no more photos."""
     query = update.callback_query
     assert query is not None
     await query.answer()
-    context.user_state.dispute = None
+    key = chat_key(update)
+
+    async def work(session: AsyncSession, actor: Actor) -> None:
+        await _keep(session, context, key, None)
+
+    done = await transact_chat(update, context, work)
+    if done is None:
+        return
     if isinstance(query.message, Message):
         await drop_keyboard(context.bot, query.message.chat.id, query.message.message_id)
-    await say(update, t(await user_language(update, context), "dispute_done"))
-    return ConversationHandler.END
+    await say(update, t(done.lang, "dispute_done"))
 
 
-async def cancel_dispute(update: Update, context: FloorContext) -> int:
+async def cancel_dispute(update: Update, context: FloorContext) -> None:
     """/cancel: drop a dispute not yet sent; after it was sent, just stop taking photos."""
-    draft = context.user_state.dispute
-    context.user_state.dispute = None
-    sent = isinstance(draft, Draft) and draft.dispute_id is not None
-    await say(
-        update, t(await user_language(update, context), "dispute_done" if sent else "cancelled")
-    )
-    return ConversationHandler.END
+    key = chat_key(update)
+
+    async def work(session: AsyncSession, actor: Actor) -> bool:
+        sent = await _stored(session, context, key, DISPUTE_PHOTOS) is not None
+        await _keep(session, context, key, None)
+        return sent
+
+    done = await transact_chat(update, context, work)
+    if done is not None:
+        await say(update, t(done.lang, "dispute_done" if done.value else "cancelled"))
 
 
 async def _tell_managers(context: FloorContext, opened: Opened) -> int:
@@ -230,26 +258,16 @@ async def _tell_managers(context: FloorContext, opened: Opened) -> int:
 
 
 def register(app: FloorApp) -> None:
-    timeout = app.bot_data.services.settings.conversation_timeout_minutes * 60
+    """Before the guided report: while a dispute is open, its /cancel and typed text win."""
+    reason_open = Open(app.bot_data, DISPUTE_REASON)
+    photos_open = Open(app.bot_data, DISPUTE_PHOTOS)
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
     photo = PRIVATE & filters.PHOTO & ~filters.CaptionRegex(r"^\s*/")
-    app.add_handler(
-        conversation(
-            "dispute",
-            [
-                CommandHandler("dispute", start_dispute, filters=PRIVATE),
-                MessageHandler(PRIVATE & filters.PHOTO & DISPUTE_CAPTION, start_dispute),
-                CallbackQueryHandler(on_dispute_button, pattern=r"^dsp:o:"),
-            ],
-            {
-                REASON: [MessageHandler(text, on_reason)],
-                PHOTOS: [
-                    MessageHandler(photo, on_photo),
-                    CallbackQueryHandler(on_done, pattern=rf"^{DONE}$"),
-                ],
-            },
-            cancel_dispute,
-            timeout,
-        )
-    )
+    app.add_handler(CommandHandler("dispute", start_dispute, filters=PRIVATE))
+    app.add_handler(MessageHandler(PRIVATE & filters.PHOTO & DISPUTE_CAPTION, start_dispute))
+    app.add_handler(CallbackQueryHandler(on_dispute_button, pattern=r"^dsp:o:"))
+    app.add_handler(MessageHandler(text & reason_open, on_reason))
+    app.add_handler(MessageHandler(photo & photos_open, on_photo))
     app.add_handler(CallbackQueryHandler(on_done, pattern=rf"^{DONE}$"))
+    opened = PRIVATE & (reason_open | photos_open)
+    app.add_handler(CommandHandler("cancel", cancel_dispute, filters=opened))

@@ -2,10 +2,10 @@
 
 Telegram delivers an update again when its first delivery was not acknowledged (a crash, a
 restart): a redelivered update that was handled already is dropped here, silently. For a
-private message other than a command, the kinds of unfinished work the user has (a report
-form ...) are read from the database, so whichever process gets the message routes it the same
-way (the ``Open`` filter of handlers.conversation). A database that cannot be reached is said
-once, here.
+private message other than a command (but /cancel), the kinds of unfinished work the user has
+(a report form ...) are read from the database, so whichever process gets the message routes
+it the same way (the ``Open`` filter of handlers.conversation). A database that cannot be
+reached is said once, here.
 
 A job on the leading process (bot.leader) removes expired conversation state and takes the
 buttons away from report forms that timed out.
@@ -35,8 +35,10 @@ logger = logging.getLogger("floorbot.state")
 FIRST_GROUP = -1
 SWEEP_BATCH = 200
 # Only a private message that is not a command can continue unfinished work (the ``Open``
-# filters of handlers.conversation): a command starts something, so its state is not read.
-CONTINUES_WORK = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
+# filters of handlers.conversation): a command starts something, so its state is not read —
+# except /cancel, which ends whatever is open (a dispute's or a decision's /cancel wins).
+CANCEL = filters.Regex(r"^/cancel(?:@\w+)?(?:\s|$)")
+CONTINUES_WORK = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & (~filters.COMMAND | CANCEL)
 
 
 @public("bookkeeping before every update: drops redeliveries, notes unfinished work")

@@ -70,7 +70,14 @@ async def on_undo(update: Update, context: FloorContext) -> None:
     window = dt.timedelta(minutes=undo_minutes(context))
 
     async def work(session: AsyncSession, actor: Actor) -> int:
-        entry = await undo(session, actor=actor, entry_id=entry_id, now=now, window=window)
+        entry = await undo(
+            session,
+            actor=actor,
+            rulebooks=context.services.rulebooks,
+            entry_id=entry_id,
+            now=now,
+            window=window,
+        )
         assert entry.id is not None
         return entry.id
 

@@ -2,31 +2,30 @@
 
 Read-only look-ups (no write transaction held while scores are computed), messages to people
 other than the user (managers, vendor leads, inspectors), stored photos sent again by their
-Telegram file ids, and the conversations' common shape.
+Telegram file ids, and what the dispute and decision conversations share: their state lives
+in the database (handlers.conversation), and a refused step ends the conversation.
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
-from telegram.ext import filters as tg_filters
-from telegram.warnings import PTBUserWarning
 
 from bot.access import Actor
 from bot.context import FloorContext
-from bot.errors import BotError
+from bot.errors import BotError, KeptBotError
 from bot.i18n import language_of, t
 from bot.services import load_actor
 from bot.texts import render_error
-from handlers.common import PRIVATE, Done, default_language, read_actor, say, telegram_user
+from handlers.common import Done, default_language, read_actor, say, telegram_user
+from handlers.conversation import save_slot
 from storage.models import Person
+from storage.state_queries import ChatKey
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -85,32 +84,19 @@ async def send_photos(
     return sent
 
 
-async def forget(update: Update, context: FloorContext) -> None:
-    """A conversation left alone too long: drop what it was holding."""
-    context.user_state.dispute = None
-    context.user_state.decision = None
-
-
-def conversation(
-    name: str,
-    entry_points: list[Any],
-    states: dict[object, list[Any]],
-    cancel: Callable[[Update, FloorContext], Coroutine[Any, Any, int]],
-    timeout_seconds: float,
-) -> ConversationHandler[FloorContext]:
-    """A conversation per chat and user, with /cancel and a timeout."""
-    states[ConversationHandler.TIMEOUT] = [
-        MessageHandler(tg_filters.ALL, forget),
-        CallbackQueryHandler(forget),
-    ]
-    with warnings.catch_warnings():
-        # Tracked per chat and user, not per message: the buttons carry what they act on.
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=entry_points,
-            states=states,
-            fallbacks=[CommandHandler("cancel", cancel, filters=PRIVATE)],
-            allow_reentry=True,
-            conversation_timeout=timeout_seconds,
-            name=name,
-        )
+async def ending_on_refusal(
+    session: AsyncSession,
+    context: FloorContext,
+    key: ChatKey,
+    kinds: Iterable[str],
+    call: Callable[[], Awaitable[T]],
+) -> T:
+    """Run a conversation step's ``call`` in a savepoint; a refusal undoes it and ends the
+    conversation (its state rows go, committed with the update's claim) before it is told."""
+    try:
+        async with session.begin_nested():
+            return await call()
+    except BotError as error:
+        for kind in kinds:
+            await save_slot(session, context, key, kind, None)
+        raise KeptBotError(error.key, **error.params) from error

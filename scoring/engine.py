@@ -498,9 +498,10 @@ def book_quantum(book: Rulebook) -> Decimal:
     return book.score.quantum if book.score is not None else CENT
 
 
-def _warnings(
+def warnings_for(
     book: Rulebook, period: Period, score: Decimal | None, history: Sequence[PastScore]
 ) -> list[Warning]:
+    """The rulebook's warnings if ``period`` ends at ``score`` after ``history``."""
     if score is None:
         return []
     sequence = [*history, PastScore(period.label, score, months=len(period.months()))]
@@ -623,7 +624,7 @@ def assess(
         components=tuple(components),
         money=_money(book, period, score, lines, history),
         grade=grade_band.label if grade_band is not None else None,
-        warnings=tuple(_warnings(book, period, score, history)),
+        warnings=tuple(warnings_for(book, period, score, history)),
         complete=not missing,
         provisional=not period.is_over(now),
         events_counted=sum(r.event.count for r in reads),

@@ -2,8 +2,9 @@
 
 Header row: ``occurred_at`` (ISO 8601; without an offset it is the contract's local
 time), ``item``, and optional ``quantity`` (default 1), ``value``, ``staff``, ``note``,
-``inspector``. UTF-8 with or without a byte-order mark. All rows or none: every bad
-row is reported with its line number, and no event is returned.
+``inspector``. UTF-8 with or without a byte-order mark. A quantity or a measured number
+must fit the ledger (at most 12 digits before the point and 6 after: scoring.storable).
+All rows or none: every bad row is reported with its line number, and no event is returned.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from scoring.assessment import Event
 from scoring.engine import EngineError, parse_value
 from scoring.rulebook import Rulebook
+from scoring.storable import storable_problem
 
 REQUIRED = ("occurred_at", "item")
 OPTIONAL = ("quantity", "value", "staff", "note", "inspector")
@@ -66,15 +68,11 @@ def _row_event(book: Rulebook, tz: ZoneInfo, row: dict[str, str]) -> Event:
         item = book.item(code)
     except KeyError:
         raise ValueError(f"unknown item {code!r} for contract {book.id}") from None
-    raw_qty = (row.get("quantity") or "").strip() or "1"
-    try:
-        quantity = Decimal(raw_qty)
-    except InvalidOperation:
-        raise ValueError(f"quantity {raw_qty!r} is not a number") from None
-    if not quantity.is_finite() or quantity <= 0:
-        raise ValueError(f"quantity {raw_qty!r} must be a positive number")
+    quantity = _quantity((row.get("quantity") or "").strip() or "1")
     value = (row.get("value") or "").strip() or None
-    parse_value(item, value)  # EngineError names what is wrong
+    measured = parse_value(item, value)  # EngineError names what is wrong
+    if isinstance(measured, Decimal):
+        _check_storable("value", value or "", measured)
     return Event(
         item=item.code,
         occurred_at=occurred,
@@ -84,6 +82,25 @@ def _row_event(book: Rulebook, tz: ZoneInfo, row: dict[str, str]) -> Event:
         note=_text(row, "note"),
         inspector=_text(row, "inspector"),
     )
+
+
+def _quantity(raw: str) -> Decimal:
+    """A positive quantity the ledger can hold exactly, or a ValueError saying why not."""
+    try:
+        quantity = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"quantity {raw!r} is not a number") from None
+    if not quantity.is_finite() or quantity <= 0:
+        raise ValueError(f"quantity {raw!r} must be a positive number")
+    _check_storable("quantity", raw, quantity)
+    return quantity
+
+
+def _check_storable(column: str, raw: str, number: Decimal) -> None:
+    """Refuse a number the ledger's NUMERIC column could not keep exactly (scoring.storable)."""
+    problem = storable_problem(number)
+    if problem is not None:
+        raise ValueError(f"{column} {raw!r} {problem}")
 
 
 def _text(row: dict[str, str], key: str) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from scoring.assessment import PastScore, Warning
-from scoring.engine import _warnings as engine_warnings
+from scoring.engine import warnings_for
 from scoring.periods import Period
 from scoring.rulebook import Label, Rulebook
 
@@ -33,7 +33,7 @@ class Risk:
 def _triggered(
     book: Rulebook, period: Period, score: Decimal, history: Sequence[PastScore]
 ) -> dict[str, Warning]:
-    found = engine_warnings(book, period, score, history)
+    found = warnings_for(book, period, score, history)
     return {w.code: w for w in found if w.level == TRIGGERED}
 
 

@@ -1,5 +1,7 @@
 """Digest runs and deliveries: made once (INSERT … ON CONFLICT DO NOTHING), claimed once (one
-conditional UPDATE), recorded after sending — safe with several processes on one database.
+conditional UPDATE), recorded after sending — safe with several processes on one database. A
+claim is renewed while its message is on its way; one left unrenewed (its sender died mid-send)
+is put back to pending, to be sent again.
 
 Every function takes the session first and leaves the transaction to the caller.
 """
@@ -11,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -152,24 +154,80 @@ async def finish(
     await session.exec(update(table).where(table.c.id.in_(list(ids))).values(values))
 
 
+async def renew_claim(
+    session: AsyncSession, *, ids: Sequence[int], token: str, now: dt.datetime
+) -> bool:
+    """The sender still holds these deliveries (claimed with ``token``); False when it lost them."""
+    table = table_of(DigestDelivery)
+    statement = (
+        update(table)
+        .where(
+            table.c.id.in_(list(ids)),
+            table.c.claim == token,
+            table.c.state == DeliveryState.SENDING.value,
+        )
+        .values(claimed_at=now)
+    )
+    return bool((await session.exec(statement)).rowcount)
+
+
 async def retry_later(
-    session: AsyncSession, *, ids: Sequence[int], at: dt.datetime, error: str
+    session: AsyncSession, *, ids: Sequence[int], token: str, at: dt.datetime, error: str
 ) -> None:
     """Put claimed deliveries back as pending until ``at`` (Telegram or the network failed)."""
     table = table_of(DigestDelivery)
     values = {"state": DeliveryState.PENDING.value, "claim": None, "next_attempt_at": at}
-    await session.exec(update(table).where(table.c.id.in_(list(ids))).values(error=error, **values))
+    statement = update(table).where(table.c.id.in_(list(ids)), table.c.claim == token)
+    await session.exec(statement.values(error=error, **values))
 
 
-async def give_up_stale(session: AsyncSession, *, claimed_before: dt.datetime) -> int:
-    """Deliveries whose sender stopped mid-send: marked unknown, never sent a second time."""
+@dataclass(frozen=True, slots=True)
+class Reclaimed:
+    """A delivery whose sender stopped mid-send, as it was put back (or given up)."""
+
+    id: int
+    contract_id: str
+    person_id: int
+    kind: str
+    period: str
+    claimed_at: dt.datetime
+    state: str
+
+
+async def reclaim_stale(
+    session: AsyncSession, *, claimed_before: dt.datetime, max_attempts: int
+) -> list[Reclaimed]:
+    """Deliveries claimed before ``claimed_before`` and never renewed: pending again, to be sent
+    again; ``unknown`` (never sent again) once they have been claimed ``max_attempts`` times."""
+    table = table_of(DigestDelivery)
+    stale = (table.c.state == DeliveryState.SENDING.value) & (table.c.claimed_at < claimed_before)
+    worn = table.c.attempts >= max_attempts
+    again = {"state": DeliveryState.PENDING.value, "claim": None, "next_attempt_at": None}
+    given_up = {"state": DeliveryState.UNKNOWN.value, "claim": None}
+    put_back = await _reset(session, stale & ~worn, again)
+    return put_back + await _reset(session, stale & worn, given_up)
+
+
+async def _reset(
+    session: AsyncSession, where: ColumnElement[bool], values: dict[str, Any]
+) -> list[Reclaimed]:
+    """Set ``values`` on the deliveries ``where`` says; each as it is now."""
     table = table_of(DigestDelivery)
     statement = (
         update(table)
-        .where(table.c.state == DeliveryState.SENDING.value, table.c.claimed_at < claimed_before)
-        .values(state=DeliveryState.UNKNOWN.value, claim=None)
+        .where(where)
+        .values(values)
+        .returning(
+            table.c.id,
+            table.c.contract_id,
+            table.c.person_id,
+            table.c.kind,
+            table.c.period,
+            table.c.claimed_at,
+            table.c.state,
+        )
     )
-    return int((await session.exec(statement)).rowcount or 0)
+    return [Reclaimed(*row) for row in (await session.exec(statement)).all()]
 
 
 async def deliveries_of(

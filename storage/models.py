@@ -269,7 +269,7 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # refused for good, or out of attempts
     BLOCKED = "blocked"  # the person blocked the bot
-    UNKNOWN = "unknown"  # its sender stopped mid-send: never sent again (never twice)
+    UNKNOWN = "unknown"  # cut off mid-send as often as it may be tried: given up
 
 
 class DigestDelivery(SQLModel, table=True):

@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from storage.db import write_session
-from storage.models import Role
+from storage.models import ClosedPeriod, Role
 from tests.bot.conftest import Running
 from tests.bot.world import INSPECTOR, INSPECTOR_EN, A, actions, add_member, entries
 from tests.fakebot import TOKEN, FakeUser, buttons
@@ -56,6 +56,27 @@ async def test_undo_after_ten_minutes_is_refused(bot: Running) -> None:
     assert refusal["text"] == (
         f"Report #{row.id} is more than 10 minutes old and cannot be undone; ask a manager "
         "to correct it."
+    )
+    assert await actions(bot.services, row.id) == []
+
+
+async def test_undo_after_the_period_closed_is_refused(bot: Running) -> None:
+    """The report counts in figures already sent: undoing it would change them silently."""
+    confirmation = await bot.say(INSPECTOR_EN, "/dress 李四")
+    async with write_session(bot.services.sessions) as session:
+        session.add(
+            ClosedPeriod(
+                contract_id=A,
+                period="2026-07",
+                rulebook_version=1,
+                closed_at=bot.clock.now(),
+            )
+        )
+    refusal = await bot.tap(INSPECTOR_EN, confirmation, "Undo")
+    [row] = await entries(bot.services)
+    assert refusal["text"] == (
+        f"Report #{row.id} is in the assessment period 2026-07, which is closed (its figures "
+        "were sent); it cannot be undone. Ask a manager to correct it."
     )
     assert await actions(bot.services, row.id) == []
 

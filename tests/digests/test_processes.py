@@ -1,23 +1,20 @@
-"""Several processes on one database: each digest made once and each delivery sent once;
-a delivery cut off mid-send is never sent a second time."""
+"""Several processes on one database: each digest made once and each delivery sent once
+(a delivery cut off mid-send is sent again: tests/digests/test_stale_delivery.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from dataclasses import replace
 
-from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.app import build_services
 from bot.clock import OffsetClock
 from bot.context import Services
 from bot.digests import DigestRunner
-from storage.models import DigestDelivery, DigestRun
-from storage.queries import table_of
-from tests.digests.conftest import Launch, tick
-from tests.digests.world import BOSS, MANAGER, MANAGER_B, A, B, deliveries, local, sent_before
+from storage.models import DigestRun
+from tests.digests.conftest import Launch
+from tests.digests.world import BOSS, MANAGER, MANAGER_B, A, B, local, sent_before
 
 DUE = local(2026, 7, 15, 18, 0)
 
@@ -44,29 +41,3 @@ async def test_two_processes_ticking_at_once_send_each_digest_once(
     async with world.sessions() as session:
         runs = (await session.exec(select(DigestRun).where(col(DigestRun.kind) == "daily"))).all()
     assert sorted(r.contract_id for r in runs if r.period == "2026-07-15") == [A, B]
-
-
-async def test_a_delivery_cut_off_mid_send_is_not_sent_again(
-    world: Services, launch: Launch, clock: OffsetClock
-) -> None:
-    await sent_before(world, local(2026, 7, 15, 12, 0))
-    clock.set(DUE - dt.timedelta(minutes=5))
-    bot = await launch()
-    runner = DigestRunner(replace(world), bot.app.bot)
-    clock.set(DUE + dt.timedelta(seconds=1))
-    await runner.make_due(clock.now())  # made, then the process died mid-send for MANAGER:
-    async with world.sessions() as session:
-        table = table_of(DigestDelivery)
-        await session.exec(
-            update(table)
-            .where(table.c.chat_id == MANAGER.chat_id)
-            .values(state="sending", claimed_at=clock.now(), attempts=1)
-        )
-        await session.commit()
-    await tick(bot)  # another process, right away: the claim is fresh, left alone
-    clock.advance(dt.timedelta(minutes=11))
-    await tick(bot)  # later: taken as cut off
-    [row] = [d for d in await deliveries(world) if d.chat_id == MANAGER.chat_id]
-    assert row.state == "unknown"
-    assert [e for e in bot.fake.events if e.chat_id == MANAGER.chat_id] == []
-    assert {d.state for d in await deliveries(world) if d.chat_id != MANAGER.chat_id} == {"sent"}

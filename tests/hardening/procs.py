@@ -98,3 +98,21 @@ async def get_json(url: str) -> tuple[int, Any]:
     """GET ``url``: the status and the JSON body."""
     async with aiohttp.ClientSession() as client, client.get(url) as response:
         return response.status, json.loads(await response.text())
+
+
+def log_lines(log: Path, needle: str) -> list[str]:
+    """The lines of a process's log file that contain ``needle``."""
+    if not log.exists():
+        return []
+    text = log.read_text(encoding="utf-8", errors="replace")
+    return [line for line in text.splitlines() if needle in line]
+
+
+async def until_logged(log: Path, needle: str, timeout: float = START_TIMEOUT) -> list[str]:  # noqa: ASYNC109
+    """Wait until the process's log has a line with ``needle``; those lines."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not (found := log_lines(log, needle)):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{log.name} never logged {needle!r}")
+        await asyncio.sleep(0.05)
+    return found

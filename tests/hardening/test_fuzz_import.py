@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel, col
 
+import storage.types
+from scoring import storable
 from scoring.events_csv import EventsCsvError
 from scoring.loader import BUILTIN_DIR, load_rulebook
 from storage.db import create_engine, session_factory, write_session
@@ -157,22 +160,58 @@ def test_an_import_is_whole_or_refused_and_changes_nothing(
         assert note is None or note in written
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this fuzzing, not yet fixed (not the hardening session's files): "
-    "scoring.events_csv and storage.importer accept a quantity the ledger cannot hold "
-    "(SQLite: OverflowError, a traceback from `floorbot import`); a refusal with the line "
-    "number is wanted — then drop this mark",
+def _one_row(quantity: str, value: str = "", item: str = "missed_handover") -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADER, ["2026-07-03T08:40", item, quantity, value]])
+    return out.getvalue().encode()
+
+
+# The ledger's quantity column is NUMERIC(18, 6): 12 digits before the point, 6 after it.
+@pytest.mark.parametrize(
+    ("quantity", "value", "item", "reason"),
+    [
+        ("1" + "0" * 19, "", "missed_handover", "more than 12 digits before the decimal point"),
+        ("1000000000000", "", "missed_handover", "more than 12 digits before the decimal point"),
+        ("1e999999999", "", "missed_handover", "more than 12 digits before the decimal point"),
+        ("0.0000001", "", "missed_handover", "more than 6 decimal places"),
+        ("1", "9" * 20, "late_arrival", "value '" + "9" * 20 + "' has more than 12 digits"),
+        ("1", "25.0000001", "late_arrival", "value '25.0000001' has more than 6 decimal places"),
+    ],
 )
 def test_a_quantity_the_ledger_cannot_hold_is_refused_with_its_line(
-    template: Path, tmp_path: Path
+    template: Path, tmp_path: Path, quantity: str, value: str, item: str, reason: str
 ) -> None:
     database = tmp_path / "huge.db"
     shutil.copy(template, database)
     url = f"sqlite+aiosqlite:///{database}"
-    out = io.StringIO()
-    csv.writer(out).writerows([HEADER, ["2026-07-03T08:40", "missed_handover", "1" + "0" * 19]])
     before = asyncio.run(_counts(url))
-    recorded, refusal, _ = asyncio.run(_import(url, out.getvalue().encode()))
-    assert recorded is None and "line 2" in refusal
+    recorded, refusal, _ = asyncio.run(_import(url, _one_row(quantity, value, item)))
+    assert recorded is None and refusal.startswith("line 2: ") and reason in refusal, refusal
     assert asyncio.run(_counts(url)) == before
+
+
+def test_the_largest_quantity_the_ledger_holds_is_recorded_exactly(
+    template: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "edge.db"
+    shutil.copy(template, database)
+    url = f"sqlite+aiosqlite:///{database}"
+    recorded, refusal, _ = asyncio.run(_import(url, _one_row("999999999999.999999")))
+    assert (recorded, refusal) == (1, "")
+    assert asyncio.run(_quantities(url)) == [Decimal("999999999999.999999")]
+
+
+def test_the_bound_is_the_ledger_column_s_own() -> None:
+    assert (storable.QUANTITY_PRECISION, storable.QUANTITY_SCALE) == (
+        storage.types.QUANTITY_PRECISION,
+        storage.types.QUANTITY_SCALE,
+    )
+
+
+async def _quantities(url: str) -> list[Decimal]:
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session:
+            return list((await session.exec(select(Entry.quantity))).scalars().all())
+    finally:
+        await engine.dispose()

@@ -14,6 +14,7 @@ import pytest
 
 from bot.app import build_application, build_services
 from bot.clock import OffsetClock
+from bot.context import Services
 from scoring.rulebook import Rulebook
 from storage.bot_queries import person_by_telegram_id, set_language
 from storage.db import write_session
@@ -38,14 +39,8 @@ from tests.vendor.world import EXTRA_MEMBERS, KNOWN
 __all__ = ["Running"]
 
 
-async def _start(
-    fake: FakeTelegram,
-    url: str,
-    moving: OffsetClock,
-    books: dict[str, Rulebook],
-    **settings: object,
-) -> AsyncIterator[Running]:
-    services = build_services(bot_settings(fake, url, **settings), moving, books)
+async def seed_vendors(services: Services, fake: FakeTelegram) -> None:
+    """The shared world, the vendor-side people, and their chats known to the fake."""
     await seed(services)
     async with write_session(services.sessions) as session:
         for user, contract, role in EXTRA_MEMBERS:
@@ -55,6 +50,17 @@ async def _start(
                 await set_language(session, person, user.language_code)
     for user in KNOWN:
         fake.know(user)  # managers and inspectors get messages they did not ask for
+
+
+async def _start(
+    fake: FakeTelegram,
+    url: str,
+    moving: OffsetClock,
+    books: dict[str, Rulebook],
+    **settings: object,
+) -> AsyncIterator[Running]:
+    services = build_services(bot_settings(fake, url, **settings), moving, books)
+    await seed_vendors(services, fake)
     app = build_application(services)
     await start_bot(app)
     try:
