@@ -101,9 +101,11 @@ class _Read:
     item: Item
     event: Event
     value: Decimal | str | None
+    unit: Decimal  # unit_points(item, value)
 
 
 _RAW_KINDS = (ItemKind.KPI, ItemKind.MEASURE)
+READ_MEMO_LIMIT = 10_000
 
 
 def _read_events(book: Rulebook, events: Iterable[Event], period: Period) -> list[_Read]:
@@ -111,14 +113,19 @@ def _read_events(book: Rulebook, events: Iterable[Event], period: Period) -> lis
     engine needs no timestamps (KPI and measure items keep each row)."""
     items = book.items_by_code
     bounds: dict[object, tuple[dt.datetime, dt.datetime]] = {}
-    parsed: dict[tuple[str, str | None], Decimal | str | None] = {}
-    totals: dict[tuple[str, str | None], tuple[Event, int, Decimal, int]] = {}
+    # (item, raw value) pairs repeat from one assessment to the next: read each once per
+    # rulebook (a bounded memo; a value that fails is never kept).
+    memo = book.read_values
+    if len(memo) > READ_MEMO_LIMIT:
+        memo.clear()
+    totals: dict[tuple[str, str | None], tuple[_Read, int, Decimal, int]] = {}
     raw: list[_Read] = []
     for event in events:
         key = (event.item, event.value)
-        if key not in parsed:
-            parsed[key] = _checked_value(book, items, event)
-        value = parsed[key]
+        known = memo.get(key)
+        if known is None:
+            known = memo[key] = _read_value(book, items, event)
+        item, value, unit = known
         if event.quantity < 0 or event.count < 1:
             raise EngineError(f"item {event.item}: quantity must not be negative")
         zone = event.occurred_at.tzinfo
@@ -127,20 +134,31 @@ def _read_events(book: Rulebook, events: Iterable[Event], period: Period) -> lis
         start, end = bounds[zone]
         if not start <= event.occurred_at < end:
             continue
-        item = items[event.item]
         if item.kind in _RAW_KINDS:
-            raw.append(_Read(item, event, value))
+            raw.append(_Read(item, event, value, unit))
             continue
-        first, count, quantity, inputs = totals.get(key, (event, 0, ZERO, 0))
-        totals[key] = (first, count + event.count, quantity + event.quantity, inputs + 1)
-    for key, (first, count, quantity, inputs) in totals.items():
-        merged = (
-            first
-            if inputs == 1
-            else Event(first.item, first.occurred_at, quantity, first.value, count=count)
-        )
-        raw.append(_Read(items[key[0]], merged, parsed[key]))
+        total = totals.get(key)
+        if total is None:
+            totals[key] = (_Read(item, event, value, unit), event.count, event.quantity, 1)
+        else:
+            first, count, quantity, inputs = total
+            totals[key] = (first, count + event.count, quantity + event.quantity, inputs + 1)
+    for first, count, quantity, inputs in totals.values():
+        if inputs > 1:
+            e = first.event
+            merged = Event(e.item, e.occurred_at, quantity, e.value, count=count)
+            first = _Read(first.item, merged, first.value, first.unit)
+        raw.append(first)
     return raw
+
+
+def _read_value(
+    book: Rulebook, items: dict[str, Item], event: Event
+) -> tuple[Item, Decimal | str | None, Decimal]:
+    """An event's item, its value as read, and the points one unit of it costs."""
+    value = _checked_value(book, items, event)
+    item = items[event.item]
+    return item, value, unit_points(item, value)
 
 
 def _bounds_in(period: Period, event: Event) -> tuple[dt.datetime, dt.datetime]:
@@ -173,7 +191,7 @@ def _component(book: Rulebook, code: str | None) -> object:
 
 
 def _point_line(item: Item, reads: list[_Read], card: str | None) -> Line:
-    raw = sum((unit_points(item, r.value) * r.event.quantity for r in reads), ZERO)
+    raw = sum((r.unit * r.event.quantity for r in reads), ZERO)
     points = min(raw, item.cap) if item.cap is not None else raw
     return Line(
         code=item.code,

@@ -465,6 +465,13 @@ class Rulebook(Model):
         return {item.code: item for item in self.items}
 
     @cached_property
+    def read_values(
+        self,
+    ) -> dict[tuple[str, str | None], tuple[Item, Decimal | str | None, Decimal]]:
+        """scoring.engine's memo: (item, raw value) → (item, value as read, points per unit)."""
+        return {}
+
+    @cached_property
     def card_of_section(self) -> dict[str, str]:
         """Each section's card code."""
         return {s.code: card.code for card in self.cards for s in _walk(card.sections)}
