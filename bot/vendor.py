@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.access import Actor
+from bot.access import Actor, Permissions
 from bot.errors import BotError
 from bot.services import contract_book
 from scoring.assessment import Assessment, Event
@@ -65,31 +65,11 @@ ALLOWED: Mapping[Ask, frozenset[Role]] = {
 # -- access ---------------------------------------------------------------------------------
 
 
-def may(actor: Actor, ask: Ask, contract_id: str) -> bool:
-    return bool(actor.roles.get(contract_id, frozenset()) & ALLOWED[ask])
-
-
-def contracts_for(actor: Actor, ask: Ask) -> list[str]:
-    """The contracts on which the actor may make this request, sorted."""
-    return sorted(c for c in actor.roles if may(actor, ask, c))
-
-
-def require(actor: Actor, ask: Ask, contract_id: str) -> None:
-    """Refuse unless the actor may make this request on the contract."""
-    if not actor.registered:
-        raise BotError("not_registered")
-    if not may(actor, ask, contract_id):
-        raise BotError(f"forbidden_{ask.value}", contract=contract_id)
-
-
-def require_any(actor: Actor, ask: Ask) -> list[str]:
-    """The contracts the actor may make this request on; refuse when there is none."""
-    if not actor.registered:
-        raise BotError("not_registered")
-    contracts = contracts_for(actor, ask)
-    if not contracts:
-        raise BotError(f"forbidden_{ask.value}", contract="")
-    return contracts
+PERMISSIONS = Permissions(ALLOWED)
+may = PERMISSIONS.may
+contracts_for = PERMISSIONS.contracts_for
+require = PERMISSIONS.require
+require_any = PERMISSIONS.require_any
 
 
 def sees_notes(actor: Actor, book: Rulebook, contract_id: str) -> bool:
