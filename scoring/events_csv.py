@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 from scoring.assessment import Event
 from scoring.engine import EngineError, parse_value
 from scoring.rulebook import Rulebook
-from scoring.storable import storable_problem
+from scoring.storable import NAME_LENGTH, storable_problem
 
 REQUIRED = ("occurred_at", "item")
 OPTIONAL = ("quantity", "value", "staff", "note", "inspector")
 MAX_FIELD = 4096
+# Cells stored in the ledger's short text columns (storage.models: NAME_LENGTH).
+SHORT_FIELDS = frozenset({"value", "staff", "inspector"})
 MAX_ERRORS_SHOWN = 50
 
 
@@ -133,9 +135,10 @@ def read_events_csv(source: Path | str | bytes, book: Rulebook) -> list[Event]:
             if None in row:
                 problems.append((line, "more cells than columns"))
                 continue
-            too_long = [k for k, v in row.items() if v is not None and len(v) > MAX_FIELD]
+            too_long = [k for k, v in row.items() if v is not None and len(v) > _limit(k)]
             if too_long:
-                problems.append((line, f"{too_long[0]} is longer than {MAX_FIELD} characters"))
+                limit = _limit(too_long[0])
+                problems.append((line, f"{too_long[0]} is longer than {limit} characters"))
                 continue
             try:
                 events.append(_row_event(book, tz, row))
@@ -146,3 +149,8 @@ def read_events_csv(source: Path | str | bytes, book: Rulebook) -> list[Event]:
     if problems:
         raise EventsCsvError(problems)
     return events
+
+
+def _limit(column: str | None) -> int:
+    """The longest text a cell of this column may hold."""
+    return NAME_LENGTH if column in SHORT_FIELDS else MAX_FIELD

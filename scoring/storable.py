@@ -11,6 +11,8 @@ from decimal import Decimal
 QUANTITY_PRECISION = 18  # digits in all
 QUANTITY_SCALE = 6  # of which after the decimal point
 WHOLE_DIGITS = QUANTITY_PRECISION - QUANTITY_SCALE
+# The ledger's short text columns (a measured value, staff, inspector): at most this long.
+NAME_LENGTH = 200
 
 
 def decimal_places(number: Decimal) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from scoring.storable import NAME_LENGTH
 from storage.types import BigId, ExactDecimal, UtcDateTime
 
 SQLModel.metadata.naming_convention = {
@@ -24,7 +25,6 @@ SQLModel.metadata.naming_convention = {
 }
 
 CODE_LENGTH = 64
-NAME_LENGTH = 200
 
 
 class Role(StrEnum):

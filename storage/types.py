@@ -10,9 +10,10 @@ from sqlalchemy import BigInteger, DateTime, Integer, Numeric
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-# Quantities keep this many decimal places (rulebook points have at most 4).
-QUANTITY_SCALE = 6
-QUANTITY_PRECISION = 18
+from scoring.storable import QUANTITY_PRECISION, QUANTITY_SCALE
+
+# Quantities keep QUANTITY_SCALE decimal places (rulebook points have at most 4); the bound is
+# set once, in scoring.storable, which the CSV reader and the bot check against.
 _SCALE = 10**QUANTITY_SCALE
 _SCALE_FACTOR = Decimal(_SCALE)
 

@@ -121,6 +121,21 @@ async def test_bad_rows_are_listed_and_nothing_is_recorded(
 
 
 @pytest.mark.usefixtures("contract")
+async def test_a_name_longer_than_the_ledger_column_is_refused_with_its_line(
+    engine: AsyncEngine, factory: SessionFactory
+) -> None:
+    header = "occurred_at,item,quantity,value,staff,note,inspector\n"
+    fits = "2026-07-03T09:00,dress_code,,," + "张" * 200 + ",,Wang\n"
+    before = await dump(engine)
+    with pytest.raises(EventsCsvError) as caught:
+        await _import(factory, header + fits + fits.replace("Wang", "W" * 201))
+    assert caught.value.problems == [(3, "inspector is longer than 200 characters")]
+    assert await dump(engine) == before
+    assert (await _import(factory, header + fits)).recorded == 1
+    assert [row[4] for row in await _entries(factory)] == ["张" * 200]
+
+
+@pytest.mark.usefixtures("contract")
 async def test_a_dry_run_writes_nothing(engine: AsyncEngine, factory: SessionFactory) -> None:
     before = await dump(engine)
     result = await _import(factory, GOOD, dry_run=True)
