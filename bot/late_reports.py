@@ -16,8 +16,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.access import Actor
 from bot.digest_access import Ask, require
+from bot.entries import store_report
 from bot.errors import BotError, KeptBotError
 from bot.reports import Draft
+from bot.state import decode_photos
 from scoring.assessment import Event
 from scoring.periods import period_of
 from scoring.rulebook import Rulebook
@@ -27,7 +29,7 @@ from storage import digest_queries as dq
 from storage import late_queries as lq
 from storage.locks import lock_contract
 from storage.models import LateReport, LateReportStatus, Role
-from storage.queries import add_evidence, audit, record_entry
+from storage.queries import audit
 
 # Who decides late reports; admins only where a contract has no manager.
 DECIDERS = (Role.MANAGER,)
@@ -166,24 +168,15 @@ async def _record(session: AsyncSession, late: LateReport, now: dt.datetime) -> 
         note=late.note,
         inspector=late.inspector,
     )
-    entry = await record_entry(
+    entry = await store_report(
         session,
         contract_id=late.contract_id,
         event=event,
+        photos=decode_photos(late.photos),
         now=now,
         reported_by_id=late.reported_by_id,
-        source_chat_id=late.source_chat_id,
-        source_message_id=late.source_message_id,
+        source=(late.source_chat_id, late.source_message_id),
     )
     assert entry.id is not None and late.id is not None
-    for photo in late.photos:
-        await add_evidence(
-            session,
-            entry_id=entry.id,
-            telegram_file_id=str(photo["file_id"]),
-            telegram_file_unique_id=photo.get("file_unique_id"),
-            sha256=str(photo["sha256"]),
-            now=now,
-        )
     await lq.link_entry(session, late_id=late.id, entry_id=entry.id)
     return entry.id

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.access import Action, Actor, require, require_any
 from bot.choices import books_for, contracts_with_command, narrow_by_staff, resolve_staff
+from bot.entries import add_photo, store_report
 from bot.errors import BotError
 from bot.late_reports import hold_if_closed
 from bot.parsing import QuickText, parse_quick
@@ -36,10 +37,8 @@ from storage.errors import NotFoundError
 from storage.locks import lock_contract
 from storage.models import Entry
 from storage.queries import (
-    add_evidence,
     audit,
     entry_status,
-    record_entry,
     void_entry,
 )
 
@@ -196,29 +195,14 @@ async def _insert(
         note=draft.note,
         inspector=actor.name,
     )
-    entry = await record_entry(
+    return await store_report(
         session,
         contract_id=draft.contract_id,
         event=event,
+        photos=draft.photos,
         now=now,
         reported_by_id=actor.person_id,
-        source_chat_id=source[0],
-        source_message_id=source[1],
-    )
-    assert entry.id is not None
-    for photo in draft.photos:
-        await _evidence(session, entry.id, photo, now)
-    return entry
-
-
-async def _evidence(session: AsyncSession, entry_id: int, photo: Photo, now: dt.datetime) -> None:
-    await add_evidence(
-        session,
-        entry_id=entry_id,
-        telegram_file_id=photo.file_id,
-        telegram_file_unique_id=photo.file_unique_id,
-        sha256=photo.sha256,
-        now=now,
+        source=source,
     )
 
 
@@ -281,7 +265,7 @@ async def add_photos(
     """Attach more photos (the rest of an album) to one's own recent report."""
     await _own_open_entry(session, actor, entry_id, now, window)
     for photo in photos:
-        await _evidence(session, entry_id, photo, now)
+        await add_photo(session, entry_id, photo, now)
 
 
 async def undo(

@@ -63,7 +63,8 @@ def _photo(data: dict[str, Any]) -> Photo:
     return Photo(str(data["file_id"]), data.get("file_unique_id"), str(data["sha256"]))
 
 
-def _photos(items: list[dict[str, Any]]) -> list[Photo]:
+def decode_photos(items: list[dict[str, Any]]) -> list[Photo]:
+    """Photos kept as JSON (conversation state, late reports) as Photo again."""
     return [_photo(item) for item in items]
 
 
@@ -90,7 +91,7 @@ def decode_form(data: dict[str, Any]) -> Form | None:
             values[name] = None if values[name] is None else dt.datetime.fromisoformat(values[name])
         for name in _DECIMALS:
             values[name] = None if values[name] is None else Decimal(values[name])
-        values["photos"] = _photos(values["photos"])
+        values["photos"] = decode_photos(values["photos"])
         return Form(**values)
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         logger.warning("a stored report form could not be read (%s); it is dropped", exc)
@@ -110,7 +111,7 @@ def decode_album(data: dict[str, Any]) -> Album | None:
         return None
     try:
         entry = data["entry_id"]
-        return Album(None if entry is None else int(entry), _photos(data["waiting"]))
+        return Album(None if entry is None else int(entry), decode_photos(data["waiting"]))
     except (KeyError, TypeError, ValueError) as exc:
         logger.warning("a stored album could not be read (%s); it is dropped", exc)
         return None
@@ -134,7 +135,7 @@ def decode_pending(data: dict[str, Any]) -> Pending | None:
         chat, message = (int(n) for n in data["source"])
         return Pending(
             str(data["text"]),
-            tuple(_photos(data["photos"])),
+            tuple(decode_photos(data["photos"])),
             (chat, message),
             data["media_group"],
             tuple(str(c) for c in data["contracts"]),
