@@ -28,7 +28,7 @@ from bot.services import TelegramUser, load_actor
 from bot.telegram_retry import DOWNLOAD_RETRIES, with_retries
 from bot.texts import render_error
 from storage import bot_queries as bq
-from storage.db import write_session
+from storage.db import write_connection
 from storage.queries import claim_update
 
 T = TypeVar("T")
@@ -72,14 +72,21 @@ async def transact(
     actor: Actor | None = None
     kept: KeptBotError | None = None
     try:
-        async with write_session(services.sessions) as session:
-            if not await claim_update(session, update.update_id, now=services.clock.now()):
+        # The connection's own statements (claim, who asks) skip the session (storage.prepared);
+        # the work's session joins the same transaction.
+        async with write_connection(services.engine) as conn:
+            if not await claim_update(conn, update.update_id, now=services.clock.now()):
                 raise AlreadyHandled(update.update_id)
-            actor = await load_actor(session, telegram_user(update), default_language(context))
+            actor = await load_actor(conn, telegram_user(update), default_language(context))
+            session = services.sessions(bind=conn)
             try:
-                value = await work(session, actor)
-            except KeptBotError as error:
-                kept = error
+                try:
+                    value = await work(session, actor)
+                except KeptBotError as error:
+                    kept = error
+                await session.flush()
+            finally:
+                await session.close()  # in this task (storage.db.write_connection)
     except AlreadyHandled:
         return None
     except BotError as error:

@@ -6,6 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import FloorApp, FloorContext
 from bot.i18n import t
@@ -16,7 +17,11 @@ logger = logging.getLogger("floorbot.errors")
 
 
 async def on_error(update: object, context: FloorContext) -> None:
-    """Log the failure with the update's ids; tell the user whether anything was recorded."""
+    """Log the failure with the update's ids; tell the user whether anything was recorded.
+
+    Nothing else runs for that update afterwards (handlers.guard's bookkeeping would fail the
+    same way when the database is what failed, and the user would be told twice).
+    """
     if not isinstance(update, Update):
         logger.error("background job failed", exc_info=context.error)
         return
@@ -30,8 +35,9 @@ async def on_error(update: object, context: FloorContext) -> None:
         exc_info=context.error,
     )
     if chat is None:
-        return
-    note = context.bot_data.notes.get(update.update_id)
+        context.bot_data.notes.pop(update.update_id, None)
+        raise ApplicationHandlerStop
+    note = context.bot_data.notes.pop(update.update_id, None)  # guard.py won't run to pop it
     lang = await _language(update, context)
     if note is not None and note.entry_id is not None:
         text = t(lang, "error_after_record", entry=note.entry_id)
@@ -43,6 +49,7 @@ async def on_error(update: object, context: FloorContext) -> None:
         await chat.send_message(text)
     except TelegramError as exc:
         logger.warning("could not tell chat %s about the failure: %s", chat.id, exc)
+    raise ApplicationHandlerStop
 
 
 async def _language(update: Update, context: FloorContext) -> str:

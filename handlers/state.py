@@ -1,7 +1,9 @@
 """Before every update (group -1): skip one already handled, note the user's unfinished work.
 
 Telegram delivers an update again when its first delivery was not acknowledged (a crash, a
-restart): a redelivered update that was handled already is dropped here, silently. For a
+restart): a redelivered update that was handled already is dropped here, silently — except a
+one-line report (handlers.quick), whose own transaction claims the update id first thing and
+drops a redelivery there, so the commonest request costs one transaction, not two. For a
 private message other than a command (but /cancel), the kinds of unfinished work the user has
 (a report form ...) are read from the database, so whichever process gets the message routes
 it the same way (the ``Open`` filter of handlers.conversation). A database that cannot be
@@ -17,13 +19,16 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, TypeHandler, filters
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, CommandHandler, TypeHandler, filters
 
 from bot.access import public
+from bot.choices import known_command
 from bot.context import FloorApp, FloorContext
 from bot.i18n import language_of, t
 from bot.leader import on_leader
 from bot.outage import is_outage
+from bot.parsing import command_name
 from bot.state import FORM, decode_form
 from handlers.common import default_language, drop_keyboard, say
 from handlers.conversation import chat_key
@@ -45,6 +50,8 @@ CONTINUES_WORK = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & (~filte
 async def preload(update: Update, context: FloorContext) -> None:
     """Drop a redelivered update; note the unfinished work of a private message's user."""
     services = context.services
+    if _claims_itself(update, context):
+        return
     try:
         async with services.sessions() as session:
             if await sq.processed(session, update.update_id):
@@ -58,6 +65,22 @@ async def preload(update: Update, context: FloorContext) -> None:
         logger.warning("update %s not handled: the database is unreachable", update.update_id)
         await _say_unavailable(update, context)
         raise ApplicationHandlerStop from exc
+
+
+def _claims_itself(update: Update, context: FloorContext) -> bool:
+    """A one-line report (a rulebook command, not one of the bot's own): see the module."""
+    message = update.message
+    if message is None or message.chat.type != ChatType.PRIVATE:
+        return False
+    text = message.text if message.photo == () else message.caption
+    name = command_name(text, context.bot.username) if text else None
+    if name is None or not known_command(context.services.rulebooks, name):
+        return False
+    return not any(
+        isinstance(handler, CommandHandler) and name in handler.commands
+        for handlers in context.application.handlers.values()
+        for handler in handlers
+    )
 
 
 async def _say_unavailable(update: Update, context: FloorContext) -> None:

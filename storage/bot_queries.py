@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import bindparam, func, or_, text
+from sqlalchemy import select as sa_select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,6 +28,8 @@ from storage.models import (
     Person,
     RosterMember,
 )
+from storage.prepared import Prepared
+from storage.queries import table_of
 
 # PostgreSQL advisory locks take a 64-bit key; this namespaces the bot's per-chat locks.
 _LOCK_NAMESPACE = b"floorbot.chat:"
@@ -75,11 +79,38 @@ def _collect(rows: Sequence[Any]) -> dict[int, PersonRoles]:
     return found
 
 
-async def person_roles(session: AsyncSession, telegram_user_id: int) -> PersonRoles | None:
+_PEOPLE, _MEMBERSHIPS, _CONTRACTS = table_of(Person), table_of(Membership), table_of(Contract)
+_ROSTER, _CLOSED = table_of(RosterMember), table_of(ClosedPeriod)
+# Asked on every request (storage.prepared): who is asking, and their roles.
+_PERSON_ROLES = Prepared(
+    sa_select(
+        *_PEOPLE.c,
+        _MEMBERSHIPS.c.contract_id,
+        _MEMBERSHIPS.c.role,
+        _CONTRACTS.c.rulebook_id,
+    )
+    .join(_MEMBERSHIPS, _MEMBERSHIPS.c.person_id == _PEOPLE.c.id, isouter=True)
+    .join(_CONTRACTS, _CONTRACTS.c.id == _MEMBERSHIPS.c.contract_id, isouter=True)
+    .where(_PEOPLE.c.telegram_user_id == bindparam("telegram_user_id"))
+)
+_PERSON_FIELDS = len(_PEOPLE.c)
+
+
+async def person_roles(
+    session: AsyncSession | AsyncConnection, telegram_user_id: int
+) -> PersonRoles | None:
     """The person with this Telegram id, their roles and rulebooks (one query); None if unknown."""
-    statement = _people_query().where(col(Person.telegram_user_id) == telegram_user_id)
-    found = _collect((await session.exec(statement)).all())
-    return next(iter(found.values()), None)
+    rows = await _PERSON_ROLES.all(session, telegram_user_id=telegram_user_id)
+    if not rows:
+        return None
+    names = [c.name for c in _PEOPLE.c]
+    found = PersonRoles(Person(**dict(zip(names, rows[0][:_PERSON_FIELDS], strict=True))), {}, {})
+    for row in rows:
+        contract_id, role, rulebook_id = row[_PERSON_FIELDS:]
+        if contract_id is not None:
+            found.roles.setdefault(contract_id, set()).add(role)
+            found.rulebooks[contract_id] = rulebook_id
+    return found
 
 
 async def people_with_roles(session: AsyncSession) -> list[PersonRoles]:
@@ -102,9 +133,9 @@ async def lock_chat(session: AsyncSession, chat_id: int) -> None:
     a transaction-scoped advisory lock, so two processes handling a double-tapped button of
     the same chat cannot both record.
     """
-    conn = await session.connection()
-    if conn.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return
+    conn = await session.connection()
     digest = hashlib.sha256(_LOCK_NAMESPACE + str(chat_id).encode()).digest()
     key = int.from_bytes(digest[:8], "big", signed=True)
     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
@@ -134,17 +165,23 @@ async def active_roster(
     return (await session.exec(statement.order_by(col(RosterMember.name)))).all()
 
 
+_ROSTER_MATCH = Prepared(
+    sa_select(*_ROSTER.c).where(
+        _ROSTER.c.contract_id == bindparam("contract_id"),
+        or_(_ROSTER.c.staff_no == bindparam("text"), _ROSTER.c.name == bindparam("text")),
+        or_(_ROSTER.c.active_from.is_(None), _ROSTER.c.active_from <= bindparam("on")),
+        or_(_ROSTER.c.active_to.is_(None), _ROSTER.c.active_to >= bindparam("on")),
+    )
+)
+
+
 async def roster_match(
-    session: AsyncSession, *, contract_id: str, text: str, on: dt.date
+    session: AsyncSession | AsyncConnection, *, contract_id: str, text: str, on: dt.date
 ) -> Sequence[RosterMember]:
     """Active staff whose staff number or name is exactly ``text`` (staff numbers first)."""
-    statement = select(RosterMember).where(
-        col(RosterMember.contract_id) == contract_id,
-        (col(RosterMember.staff_no) == text) | (col(RosterMember.name) == text),
-        (col(RosterMember.active_from).is_(None)) | (col(RosterMember.active_from) <= on),
-        (col(RosterMember.active_to).is_(None)) | (col(RosterMember.active_to) >= on),
-    )
-    found = (await session.exec(statement)).all()
+    rows = await _ROSTER_MATCH.all(session, contract_id=contract_id, text=text, on=on)
+    names = [c.name for c in _ROSTER.c]
+    found = [RosterMember(**dict(zip(names, row, strict=True))) for row in rows]
     return sorted(found, key=lambda m: m.staff_no != text)
 
 
@@ -179,11 +216,20 @@ async def item_counts(
     return {item: int(count) for item, count in (await session.exec(statement)).all()}
 
 
-async def is_period_closed(session: AsyncSession, *, contract_id: str, period: str) -> bool:
-    statement = select(ClosedPeriod.id).where(
-        col(ClosedPeriod.contract_id) == contract_id, col(ClosedPeriod.period) == period
+_PERIOD_CLOSED = Prepared(
+    sa_select(_CLOSED.c.id).where(
+        _CLOSED.c.contract_id == bindparam("contract_id"),
+        _CLOSED.c.period == bindparam("period"),
     )
-    return (await session.exec(statement)).first() is not None
+)
+
+
+async def is_period_closed(
+    session: AsyncSession | AsyncConnection, *, contract_id: str, period: str
+) -> bool:
+    """Whether the period's figures are final (a closed period takes no new report)."""
+    found = await _PERIOD_CLOSED.first(session, contract_id=contract_id, period=period)
+    return found is not None
 
 
 async def reports_by(session: AsyncSession, *, person_id: int, limit: int) -> list[ReportRow]:

@@ -26,7 +26,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, event, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import sqlite_inline
@@ -79,9 +84,8 @@ def session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-def _writer(factory: SessionFactory) -> AbstractAsyncContextManager[Any]:
+def _writer(bind: object) -> AbstractAsyncContextManager[Any]:
     """The engine's write lock (SQLite), or nothing to wait for (PostgreSQL)."""
-    bind = factory.kw.get("bind")
     lock = _writers.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
     return lock if lock is not None else contextlib.nullcontext()
 
@@ -89,9 +93,28 @@ def _writer(factory: SessionFactory) -> AbstractAsyncContextManager[Any]:
 @asynccontextmanager
 async def write_session(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
     """A session in one write transaction: committed on success, rolled back on error."""
-    async with _writer(factory), factory() as session, session.begin():
+    async with _writer(factory.kw.get("bind")), factory() as session, session.begin():
         await session.connection(execution_options={BEGIN_MODE: "IMMEDIATE"})
         yield session
+
+
+@asynccontextmanager
+async def write_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection in one write transaction, as :func:`write_session` but without a session.
+
+    For the hot paths (storage.prepared); a session for the rest of the work can join the
+    transaction: ``factory(bind=connection)`` (its commit leaves the transaction to this).
+    The connection is closed in the caller's task: ``async with engine.connect()`` closes it
+    in a task of its own, one more trip round the event loop, behind whatever else is ready.
+    """
+    async with _writer(engine):
+        conn = await engine.connect()
+        try:
+            await conn.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+            async with conn.begin():
+                yield conn
+        finally:
+            await conn.close()
 
 
 def display_url(url: str) -> str:

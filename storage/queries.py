@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import NullType
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -50,6 +51,7 @@ from storage.models import (
     Evidence,
     ProcessedUpdate,
 )
+from storage.prepared import Prepared
 from storage.types import UtcDateTime, quantity_from_db, utc_from_db
 
 # Items whose events the engine needs one by one (it reads their timestamps).
@@ -75,6 +77,35 @@ async def add_row(session: AsyncSession, row: RowT) -> RowT:
 ENTRIES = table_of(Entry)
 AUDIT = table_of(AuditRecord)
 ACTIONS = table_of(EntryAction)
+EVIDENCE = table_of(Evidence)
+PROCESSED = table_of(ProcessedUpdate)
+
+
+def _inserting(table: Table, returning_id: bool = True) -> Prepared:
+    """An insert of one row, every column but the generated id a named parameter."""
+    columns = [c.name for c in table.c if not (returning_id and c.primary_key)]
+    statement = insert(table).values({name: bindparam(name) for name in columns})
+    return Prepared(statement.returning(table.c.id) if returning_id else statement)
+
+
+# The statements of every report (storage.prepared: Core statements run on the DB-API cursor).
+_ADD_ENTRY = _inserting(ENTRIES)
+_ADD_AUDIT = _inserting(AUDIT)
+_ADD_EVIDENCE = _inserting(EVIDENCE)
+_CLAIM_VALUES: dict[str, Any] = {
+    "update_id": bindparam("update_id"),
+    "processed_at": bindparam("processed_at"),
+}
+_CLAIM = Prepared(
+    {
+        "sqlite": sqlite_insert(PROCESSED)
+        .values(_CLAIM_VALUES)
+        .on_conflict_do_nothing(index_elements=["update_id"]),
+        "postgresql": pg_insert(PROCESSED)
+        .values(_CLAIM_VALUES)
+        .on_conflict_do_nothing(index_elements=["update_id"]),
+    }
+)
 
 
 def _utc_now() -> dt.datetime:
@@ -92,7 +123,7 @@ def _require_quantity(quantity: Decimal) -> None:
 
 
 async def audit(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     *,
     actor: str,
     action: str,
@@ -101,18 +132,16 @@ async def audit(
     contract_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Add one line to the audit log (a Core insert: no unit of work for a write-only row)."""
-    if session.new or session.dirty:
-        await session.flush()  # rows it may refer to (a contract just added) go first
+    """Add one line to the audit log (pending rows it may refer to are flushed first)."""
     line = {"at": now, "actor": actor, "contract_id": contract_id, "action": action}
-    await session.exec(insert(AUDIT).values(subject=subject, detail=detail or {}, **line))
+    await _ADD_AUDIT.run(session, subject=subject, detail=detail or {}, **line)
 
 
 # -- recording ------------------------------------------------------------------
 
 
 async def record_entry(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     *,
     contract_id: str,
     event: Event,
@@ -138,13 +167,13 @@ async def record_entry(
         "source_message_id": source_message_id,
         "created_at": now,
     }
-    # A Core insert: the hot path of every report, several times cheaper than the ORM's flush.
-    inserted = await session.exec(insert(ENTRIES).values(**fields).returning(ENTRIES.c.id))
-    return Entry(id=inserted.scalar_one(), **fields)
+    row = await _ADD_ENTRY.first(session, import_batch_id=None, import_key=None, **fields)
+    assert row is not None
+    return Entry(id=row[0], **fields)
 
 
 async def add_evidence(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     *,
     entry_id: int,
     telegram_file_id: str,
@@ -155,29 +184,24 @@ async def add_evidence(
     """Attach a photo (its Telegram file id and the SHA-256 of the downloaded bytes)."""
     if not _SHA256.match(sha256):
         raise InvalidInputError(f"{sha256!r} is not a lowercase hex SHA-256")
-    evidence = Evidence(
-        entry_id=entry_id,
-        telegram_file_id=telegram_file_id,
-        telegram_file_unique_id=telegram_file_unique_id,
-        sha256=sha256,
-        created_at=now,
-    )
-    return await add_row(session, evidence)
+    fields: dict[str, Any] = {
+        "entry_id": entry_id,
+        "telegram_file_id": telegram_file_id,
+        "telegram_file_unique_id": telegram_file_unique_id,
+        "sha256": sha256,
+        "created_at": now,
+    }
+    row = await _ADD_EVIDENCE.first(session, **fields)
+    assert row is not None
+    return Evidence(id=row[0], **fields)
 
 
 async def claim_update(
-    session: AsyncSession, update_id: int, *, now: dt.datetime | None = None
+    session: AsyncSession | AsyncConnection, update_id: int, *, now: dt.datetime | None = None
 ) -> bool:
     """Mark a Telegram update as processed; False when it already was (a redelivery)."""
-    conn = await session.connection()
-    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        upsert(table_of(ProcessedUpdate))
-        .values(update_id=update_id, processed_at=now or _utc_now())
-        .on_conflict_do_nothing(index_elements=["update_id"])
-    )
-    result = await session.exec(statement)
-    return bool(result.rowcount == 1)
+    done = await _CLAIM.run(session, update_id=update_id, processed_at=now or _utc_now())
+    return done.rowcount == 1
 
 
 # -- append-only actions ------------------------------------------------------------

@@ -156,6 +156,15 @@ class Connection:
             self._connection.close()
             self._connection = None
 
+    async def run(self, sql: str, parameters: Sequence[Any]) -> tuple[list[Any], int]:
+        """One statement and all its rows, and the rows it changed (storage.prepared)."""
+        cursor = self._conn.cursor()
+        try:
+            await _patiently(lambda: cursor.execute(sql, parameters))
+            return (cursor.fetchall() if cursor.description else []), cursor.rowcount
+        finally:
+            cursor.close()
+
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
 
