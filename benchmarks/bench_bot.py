@@ -141,59 +141,53 @@ async def _start_floorbot(
     return app, services
 
 
-async def _latencies(fake: FakeTelegram, user: FakeUser, rounds: int) -> list[float]:
+async def _latency(fake: FakeTelegram, user: FakeUser) -> float:
     """Seconds from the update reaching the Bot API to the bot's answer reaching it."""
-    out = []
+    await asyncio.sleep(PAUSE)
+    start = time.monotonic()
+    await fake.send_text(user, "/late 张三 25")
+    event = await fake.wait_for_event(
+        user.chat_id, lambda m: m.get("text", "").startswith("✅"), timeout=10
+    )
+    return event.at - start
+
+
+async def _latencies(bots: list[FakeTelegram], user: FakeUser, rounds: int) -> list[list[float]]:
+    """Each bot's latencies, the bots taking turns round by round (drift hits all alike)."""
+    out: list[list[float]] = [[] for _ in bots]
     for _ in range(rounds):
-        await asyncio.sleep(PAUSE)
-        start = time.monotonic()
-        await fake.send_text(user, "/late 张三 25")
-        event = await fake.wait_for_event(
-            user.chat_id, lambda m: m.get("text", "").startswith("✅"), timeout=10
-        )
-        out.append(event.at - start)
+        for fake, times in zip(bots, out, strict=True):
+            times.append(await _latency(fake, user))
     return out
 
 
-async def _median_of(
-    fake: FakeTelegram,
-    app: Application,
-    user: FakeUser,
-    rounds: int,
-) -> float:
-    await _latencies(fake, user, WARM_UP)
-    median = statistics.median(await _latencies(fake, user, rounds))
-    await _stop(app)
-    await fake.stop()
-    return median
-
-
 async def measure_latency(rounds: int, folder: Path) -> tuple[float, float, float, float]:
-    """Median latency (s): echo bot, echo bot storing each message (session, Core), floorbot."""
+    """Median latency (s): echo bot, echo bot storing each message (session, Core), floorbot.
+
+    The four bots run side by side, each polling its own fake Bot API, and take turns: one
+    message to each in every round, so a machine that gets faster or slower during the run
+    weighs on all four alike.
+    """
     user = FakeUser(7001, "Bench", "zh")
-    fake = await FakeTelegram().start()
-    echo_median = await _median_of(fake, await _start_echo(fake), user, rounds)
-
-    fake = await FakeTelegram().start()
-    _, services = await _start_floorbot(fake, folder / "durable", serve=False)
-    durable = await _start_echo(fake, _durable_echo(services.sessions))
-    durable_median = await _median_of(fake, durable, user, rounds)
-    await services.engine.dispose()
-
-    fake = await FakeTelegram().start()
-    _, services = await _start_floorbot(fake, folder / "core", serve=False)
-    core = await _start_echo(fake, _core_echo(services.engine))
-    core_median = await _median_of(fake, core, user, rounds)
-    await services.engine.dispose()
-
-    fake = await FakeTelegram().start()
-    app, services = await _start_floorbot(fake, folder / "latency")
+    fakes = [await FakeTelegram().start() for _ in range(4)]
+    echo = await _start_echo(fakes[0])
+    _, durable_services = await _start_floorbot(fakes[1], folder / "durable", serve=False)
+    durable = await _start_echo(fakes[1], _durable_echo(durable_services.sessions))
+    _, core_services = await _start_floorbot(fakes[2], folder / "core", serve=False)
+    core = await _start_echo(fakes[2], _core_echo(core_services.engine))
+    app, services = await _start_floorbot(fakes[3], folder / "latency")
     async with write_session(services.sessions) as session:
         await add_member(session, user, A, Role.INSPECTOR, NOW)
-    await _latencies(fake, user, WARM_UP)
-    bot_median = statistics.median(await _latencies(fake, user, rounds))
+    await _latencies(fakes, user, WARM_UP)
+    medians = [statistics.median(times) for times in await _latencies(fakes, user, rounds)]
+    for bot in (echo, durable, core):
+        await _stop(bot)
     await _stop(app, lambda: post_shutdown(app))
-    await fake.stop()
+    for engine in (durable_services.engine, core_services.engine):
+        await engine.dispose()
+    for fake in fakes:
+        await fake.stop()
+    echo_median, durable_median, core_median, bot_median = medians
     return echo_median, durable_median, core_median, bot_median
 
 

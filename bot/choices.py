@@ -126,7 +126,7 @@ async def resolve_staff(
     return text, False
 
 
-def _match(found: Sequence[RosterMember], text: str) -> RosterMember | None:
+def _match(found: Sequence[bq.StaffMatch], text: str) -> bq.StaffMatch | None:
     """The one member a staff number or name means; two people of that name are refused."""
     by_number = [m for m in found if m.staff_no == text]
     if by_number:

@@ -172,14 +172,13 @@ def actor_of(
     found: bq.PersonRoles, default_language: str, telegram_language: str | None = None
 ) -> Actor:
     """An Actor from a stored person, their roles and their contracts' rulebooks."""
-    person = found.person
     roles = {c: frozenset(Role(r) for r in rs) for c, rs in found.roles.items()}
-    language = language_of(person.language, telegram_language, default_language)
+    language = language_of(found.language, telegram_language, default_language)
     return Actor(
-        person.telegram_user_id,
-        person.display_name,
+        found.telegram_user_id,
+        found.display_name,
         language,
-        person.id,
+        found.person_id,
         roles,
         dict(found.rulebooks),
     )

@@ -84,9 +84,9 @@ async def transact(
                     value = await work(session, actor)
                 except KeptBotError as error:
                     kept = error
-                await session.flush()
+                await flush(session)
             finally:
-                await session.close()  # in this task (storage.db.write_connection)
+                await close(session)
     except AlreadyHandled:
         return None
     except BotError as error:
@@ -99,6 +99,18 @@ async def transact(
         await say(update, render_error(actor.language, kept))
         return None
     return Done(actor, value)
+
+
+async def flush(session: AsyncSession) -> None:
+    """Write what the session holds, if anything (a one-line report uses none of it)."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+
+
+async def close(session: AsyncSession) -> None:
+    """Close it in this task, if it was used (``async with`` closes in a task of its own)."""
+    if session.in_transaction() or session.identity_map:
+        await session.close()
 
 
 async def read_actor(update: Update, context: FloorContext) -> Actor:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, or_, text
 from sqlalchemy import select as sa_select
@@ -39,9 +39,19 @@ _LOCK_NAMESPACE = b"floorbot.chat:"
 class PersonRoles:
     """A person, the roles they hold contract by contract, and each contract's rulebook."""
 
-    person: Person
+    person_id: int
+    telegram_user_id: int
+    display_name: str
+    language: str | None
     roles: dict[str, set[str]]
     rulebooks: dict[str, str]
+
+
+class StaffMatch(NamedTuple):
+    """A roster member a name or staff number in a report matched."""
+
+    staff_no: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,64 +69,54 @@ async def person_by_telegram_id(session: AsyncSession, telegram_user_id: int) ->
     return (await session.exec(statement)).first()
 
 
-def _people_query() -> Any:
-    """People with their memberships and each membership's contract rulebook (outer joins)."""
-    return (
-        select(Person, col(Membership.contract_id), col(Membership.role), col(Contract.rulebook_id))
-        .join(Membership, col(Membership.person_id) == col(Person.id), isouter=True)
-        .join(Contract, col(Contract.id) == col(Membership.contract_id), isouter=True)
-    )
-
-
-def _collect(rows: Sequence[Any]) -> dict[int, PersonRoles]:
-    found: dict[int, PersonRoles] = {}
-    for person, contract_id, role, rulebook_id in rows:
-        assert person.id is not None
-        entry = found.setdefault(person.id, PersonRoles(person, {}, {}))
-        if contract_id is not None:
-            entry.roles.setdefault(contract_id, set()).add(role)
-            entry.rulebooks[contract_id] = rulebook_id
-    return found
-
-
 _PEOPLE, _MEMBERSHIPS, _CONTRACTS = table_of(Person), table_of(Membership), table_of(Contract)
 _ROSTER, _CLOSED = table_of(RosterMember), table_of(ClosedPeriod)
-# Asked on every request (storage.prepared): who is asking, and their roles.
-_PERSON_ROLES = Prepared(
+# People with their memberships and each membership's contract rulebook (outer joins).
+_PEOPLE_ROLES = (
     sa_select(
-        *_PEOPLE.c,
+        _PEOPLE.c.id,
+        _PEOPLE.c.telegram_user_id,
+        _PEOPLE.c.display_name,
+        _PEOPLE.c.language,
         _MEMBERSHIPS.c.contract_id,
         _MEMBERSHIPS.c.role,
         _CONTRACTS.c.rulebook_id,
     )
     .join(_MEMBERSHIPS, _MEMBERSHIPS.c.person_id == _PEOPLE.c.id, isouter=True)
     .join(_CONTRACTS, _CONTRACTS.c.id == _MEMBERSHIPS.c.contract_id, isouter=True)
-    .where(_PEOPLE.c.telegram_user_id == bindparam("telegram_user_id"))
 )
-_PERSON_FIELDS = len(_PEOPLE.c)
+# Asked on every request (storage.prepared): who is asking, and their roles.
+_PERSON_ROLES = Prepared(
+    _PEOPLE_ROLES.where(_PEOPLE.c.telegram_user_id == bindparam("telegram_user_id"))
+)
+
+
+def _collect(rows: Iterable[Sequence[Any]]) -> dict[int, PersonRoles]:
+    """Rows of (person id, Telegram id, name, language, contract, role, rulebook) by person."""
+    found: dict[int, PersonRoles] = {}
+    for person_id, telegram_id, name, language, contract_id, role, rulebook_id in rows:
+        entry = found.get(person_id)
+        if entry is None:
+            entry = found[person_id] = PersonRoles(person_id, telegram_id, name, language, {}, {})
+        if contract_id is not None:
+            entry.roles.setdefault(contract_id, set()).add(role)
+            entry.rulebooks[contract_id] = rulebook_id
+    return found
 
 
 async def person_roles(
     session: AsyncSession | AsyncConnection, telegram_user_id: int
 ) -> PersonRoles | None:
     """The person with this Telegram id, their roles and rulebooks (one query); None if unknown."""
-    rows = await _PERSON_ROLES.all(session, telegram_user_id=telegram_user_id)
-    if not rows:
-        return None
-    names = [c.name for c in _PEOPLE.c]
-    found = PersonRoles(Person(**dict(zip(names, rows[0][:_PERSON_FIELDS], strict=True))), {}, {})
-    for row in rows:
-        contract_id, role, rulebook_id = row[_PERSON_FIELDS:]
-        if contract_id is not None:
-            found.roles.setdefault(contract_id, set()).add(role)
-            found.rulebooks[contract_id] = rulebook_id
-    return found
+    found = _collect(await _PERSON_ROLES.all(session, telegram_user_id=telegram_user_id))
+    return next(iter(found.values()), None)
 
 
 async def people_with_roles(session: AsyncSession) -> list[PersonRoles]:
     """Everyone who holds a role, for the per-user command menus."""
-    statement = _people_query().where(col(Membership.id).is_not(None))
-    return list(_collect((await session.exec(statement)).all()).values())
+    statement = _PEOPLE_ROLES.where(_MEMBERSHIPS.c.id.is_not(None))
+    conn = await session.connection()
+    return list(_collect((await conn.execute(statement)).all()).values())
 
 
 async def set_language(session: AsyncSession, person: Person, language: str) -> None:
@@ -166,7 +166,7 @@ async def active_roster(
 
 
 _ROSTER_MATCH = Prepared(
-    sa_select(*_ROSTER.c).where(
+    sa_select(_ROSTER.c.staff_no, _ROSTER.c.name).where(
         _ROSTER.c.contract_id == bindparam("contract_id"),
         or_(_ROSTER.c.staff_no == bindparam("text"), _ROSTER.c.name == bindparam("text")),
         or_(_ROSTER.c.active_from.is_(None), _ROSTER.c.active_from <= bindparam("on")),
@@ -177,12 +177,10 @@ _ROSTER_MATCH = Prepared(
 
 async def roster_match(
     session: AsyncSession | AsyncConnection, *, contract_id: str, text: str, on: dt.date
-) -> Sequence[RosterMember]:
+) -> list[StaffMatch]:
     """Active staff whose staff number or name is exactly ``text`` (staff numbers first)."""
     rows = await _ROSTER_MATCH.all(session, contract_id=contract_id, text=text, on=on)
-    names = [c.name for c in _ROSTER.c]
-    found = [RosterMember(**dict(zip(names, row, strict=True))) for row in rows]
-    return sorted(found, key=lambda m: m.staff_no != text)
+    return sorted((StaffMatch(*row) for row in rows), key=lambda m: m.staff_no != text)
 
 
 async def recent_staff(

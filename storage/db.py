@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -25,7 +26,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, event, make_url
+from sqlalchemy import Connection, Engine, event, exc, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -46,7 +47,36 @@ SessionFactory = async_sessionmaker[AsyncSession]
 SQLITE_DRIVERS = frozenset({"sqlite", "sqlite+aiosqlite"})
 
 # One write transaction at a time per inline SQLite engine (see the module docstring).
-_writers: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
+_writers: weakref.WeakKeyDictionary[Engine, _Writers] = weakref.WeakKeyDictionary()
+_immediates: weakref.WeakKeyDictionary[Engine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+class _Writers:
+    """One SQLite engine's write transactions: they take turns, on one connection kept open.
+
+    Checking a connection out of the pool and back in for every request costs more than the
+    statements of a one-line report; the writers' turn-taking makes one connection enough.
+    It is closed when the engine is disposed.
+    """
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.connection: AsyncConnection | None = None
+
+    async def take(self, engine: AsyncEngine) -> AsyncConnection:
+        """The writers' connection (the caller holds the lock)."""
+        conn = self.connection
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self.connection = await _immediate(engine).connect()
+        return conn
+
+    def drop(self, _engine: Engine) -> None:
+        """Close the connection for good (the engine is being disposed)."""
+        held, self.connection = self.connection, None
+        conn = held.sync_connection if held is not None else None
+        if conn is not None and not conn.closed:
+            conn.invalidate()  # closes the file now; nothing goes back to the pool
+            conn.close()
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -63,7 +93,17 @@ def _sqlite_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get(BEGIN_MODE, "DEFERRED")
     if mode not in _BEGIN_MODES:
         raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    # On the DB-API cursor, with the error as SQLAlchemy would raise it: exec_driver_sql would
+    # add an execution context to every transaction.
+    sql = f"BEGIN {mode}"
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+    except sqlite3.Error as error:
+        dialect = conn.dialect
+        raise exc.DBAPIError.instance(sql, (), error, sqlite3.Error, dialect=dialect) from error
+    finally:
+        cursor.close()
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -75,7 +115,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
-        _writers[engine.sync_engine] = asyncio.Lock()
+        writers = _writers[engine.sync_engine] = _Writers()
+        event.listen(engine.sync_engine, "engine_disposed", writers.drop)
     return engine
 
 
@@ -86,8 +127,8 @@ def session_factory(engine: AsyncEngine) -> SessionFactory:
 
 def _writer(bind: object) -> AbstractAsyncContextManager[Any]:
     """The engine's write lock (SQLite), or nothing to wait for (PostgreSQL)."""
-    lock = _writers.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
-    return lock if lock is not None else contextlib.nullcontext()
+    writers = _writers.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
+    return writers.lock if writers is not None else contextlib.nullcontext()
 
 
 @asynccontextmanager
@@ -107,14 +148,29 @@ async def write_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection
     The connection is closed in the caller's task: ``async with engine.connect()`` closes it
     in a task of its own, one more trip round the event loop, behind whatever else is ready.
     """
-    async with _writer(engine):
-        conn = await engine.connect()
-        try:
-            await conn.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+    writers = _writers.get(engine.sync_engine)
+    if writers is not None:  # SQLite: the writers' own connection (_Writers)
+        async with writers.lock:
+            conn = await writers.take(engine)
             async with conn.begin():
                 yield conn
-        finally:
-            await conn.close()
+        return
+    conn = await engine.connect()
+    try:
+        async with conn.begin():
+            yield conn
+    finally:
+        await conn.close()
+
+
+def _immediate(engine: AsyncEngine) -> AsyncEngine:
+    """The engine (same pool) whose connections begin with BEGIN IMMEDIATE on SQLite."""
+    found = _immediates.get(engine.sync_engine)
+    if found is None:
+        found = _immediates[engine.sync_engine] = engine.execution_options(
+            **{BEGIN_MODE: "IMMEDIATE"}
+        )
+    return found
 
 
 def display_url(url: str) -> str:
