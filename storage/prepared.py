@@ -25,6 +25,7 @@ from sqlalchemy import Connection, exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Executable
+from sqlalchemy.types import TypeEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import sqlite_inline
@@ -34,15 +35,17 @@ Processor = Callable[[Any], Any] | None
 Source = AsyncSession | AsyncConnection
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Compiled:
-    """One statement as one dialect sends it."""
+    """One statement as one dialect sends it (result conversions known at the first rows)."""
 
+    dialect: Dialect
     sql: str
     names: tuple[str, ...]
     defaults: tuple[Any, ...]
     binds: tuple[Processor, ...]
-    results: tuple[Processor, ...]
+    columns: tuple[TypeEngine[Any], ...]
+    results: tuple[Processor, ...] | None = None
 
     def arguments(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
         named = zip(self.names, self.defaults, strict=True)
@@ -52,11 +55,19 @@ class _Compiled:
             for value, convert in zip(values, self.binds, strict=True)
         )
 
-    def row(self, raw: Sequence[Any]) -> Row:
-        return tuple(
-            value if convert is None else convert(value)
-            for value, convert in zip(raw, self.results, strict=True)
-        )
+    def rows(self, raw: Sequence[Sequence[Any]], description: Any) -> list[Row]:
+        """The rows as the column types read them (given the driver's column type codes)."""
+        if self.results is None:
+            codes = [d[1] for d in description] if description else [None] * len(self.columns)
+            self.results = tuple(
+                kind.result_processor(self.dialect, code)
+                for kind, code in zip(self.columns, codes, strict=True)
+            )
+        converters = self.results
+        return [
+            tuple(v if c is None else c(v) for v, c in zip(row, converters, strict=True))
+            for row in raw
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +113,7 @@ class Prepared:
             raise exc.DBAPIError.instance(
                 compiled.sql, arguments, error, sqlite3.Error, dialect=conn.dialect
             ) from error
-        return Outcome([compiled.row(r) for r in rows], rowcount)
+        return Outcome(compiled.rows(rows, None), rowcount)
 
     async def all(self, source: Source, **params: Any) -> list[Row]:
         return (await self.run(source, **params)).rows
@@ -131,7 +142,7 @@ class Prepared:
             conn.dispatch.before_cursor_execute(conn, cursor, compiled.sql, arguments, None, False)
             cursor.execute(compiled.sql, arguments)
             raw = cursor.fetchall() if cursor.description else []
-            return Outcome([compiled.row(r) for r in raw], cursor.rowcount)
+            return Outcome(compiled.rows(raw, cursor.description), cursor.rowcount)
         except conn.dialect.loaded_dbapi.Error as error:
             # As Connection.execute does: wrapped, and a connection that died is invalidated
             # together with the pool's older ones (a restarted server left them all dead).
@@ -170,11 +181,10 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
         raise TypeError("a prepared statement takes no IN lists or literal parameters")
     columns = getattr(statement, "exported_columns", ())
     return _Compiled(
+        dialect=dialect,
         sql=str(compiled),
         names=names,
         defaults=tuple(b.value for b in binds),
         binds=tuple(b.type.dialect_impl(dialect).bind_processor(dialect) for b in binds),
-        results=tuple(
-            c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
-        ),
+        columns=tuple(c.type.dialect_impl(dialect) for c in columns),
     )
