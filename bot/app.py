@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes, Defaults
 
 from bot.clock import Clock, SystemClock
 from bot.context import BotData, FloorApp, FloorContext, Services, UserData
@@ -120,6 +120,13 @@ def build_application(services: Services, *, rate_limit: bool = True) -> FloorAp
     app.bot_data.services = services
     for name in HANDLER_MODULES:
         importlib.import_module(name).register(app)
+    app.bot_data.own_commands = frozenset(
+        command
+        for group in app.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    )
     return app
 
 

@@ -46,6 +46,8 @@ class BotData:
         self.notes: dict[int, UpdateNote] = {}
         self.digests: Any = None  # bot.digests.DigestRunner, set in post_init (bot.jobs)
         self.leader: Leadership = NotStarted()  # set in post_init (bot.leader)
+        # The commands the bot's own handlers take (set in bot.app.build_application).
+        self.own_commands: frozenset[str] = frozenset()
 
     def note(self, update_id: int) -> UpdateNote:
         return self.notes.setdefault(update_id, UpdateNote())

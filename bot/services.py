@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.access import Action, Actor, require_any
@@ -47,9 +46,7 @@ class Registered:
     actor: Actor
 
 
-async def load_actor(
-    session: AsyncSession | AsyncConnection, user: TelegramUser, default_language: str
-) -> Actor:
+async def load_actor(session: AsyncSession, user: TelegramUser, default_language: str) -> Actor:
     """The user's person record and roles (a stranger gets an actor without roles)."""
     found = await bq.person_roles(session, user.id)
     if found is None:

@@ -28,7 +28,7 @@ from bot.services import TelegramUser, load_actor
 from bot.telegram_retry import DOWNLOAD_RETRIES, with_retries
 from bot.texts import render_error
 from storage import bot_queries as bq
-from storage.db import write_connection
+from storage.db import write_session
 from storage.queries import claim_update
 
 T = TypeVar("T")
@@ -72,21 +72,14 @@ async def transact(
     actor: Actor | None = None
     kept: KeptBotError | None = None
     try:
-        # The connection's own statements (claim, who asks) skip the session (storage.prepared);
-        # the work's session joins the same transaction.
-        async with write_connection(services.engine) as conn:
-            if not await claim_update(conn, update.update_id, now=services.clock.now()):
+        async with write_session(services.sessions) as session:
+            if not await claim_update(session, update.update_id, now=services.clock.now()):
                 raise AlreadyHandled(update.update_id)
-            actor = await load_actor(conn, telegram_user(update), default_language(context))
-            session = services.sessions(bind=conn)
+            actor = await load_actor(session, telegram_user(update), default_language(context))
             try:
-                try:
-                    value = await work(session, actor)
-                except KeptBotError as error:
-                    kept = error
-                await flush(session)
-            finally:
-                await close(session)
+                value = await work(session, actor)
+            except KeptBotError as error:
+                kept = error
     except AlreadyHandled:
         return None
     except BotError as error:
@@ -99,18 +92,6 @@ async def transact(
         await say(update, render_error(actor.language, kept))
         return None
     return Done(actor, value)
-
-
-async def flush(session: AsyncSession) -> None:
-    """Write what the session holds, if anything (a one-line report uses none of it)."""
-    if session.new or session.dirty or session.deleted:
-        await session.flush()
-
-
-async def close(session: AsyncSession) -> None:
-    """Close it in this task, if it was used (``async with`` closes in a task of its own)."""
-    if session.in_transaction() or session.identity_map:
-        await session.close()
 
 
 async def read_actor(update: Update, context: FloorContext) -> Actor:

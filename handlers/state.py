@@ -20,7 +20,7 @@ import logging
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, CommandHandler, TypeHandler, filters
+from telegram.ext import ApplicationHandlerStop, TypeHandler, filters
 
 from bot.access import public
 from bot.choices import known_command
@@ -74,13 +74,9 @@ def _claims_itself(update: Update, context: FloorContext) -> bool:
         return False
     text = message.text if message.photo == () else message.caption
     name = command_name(text, context.bot.username) if text else None
-    if name is None or not known_command(context.services.rulebooks, name):
+    if name is None or name in context.bot_data.own_commands:
         return False
-    return not any(
-        isinstance(handler, CommandHandler) and name in handler.commands
-        for handlers in context.application.handlers.values()
-        for handler in handlers
-    )
+    return known_command(context.services.rulebooks, name)
 
 
 async def _say_unavailable(update: Update, context: FloorContext) -> None:

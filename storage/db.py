@@ -5,7 +5,7 @@ through asyncpg. SQLite (``sqlite+aiosqlite://`` URLs) runs on storage.sqlite_in
 aiosqlite dialect with statements run inline on the event loop rather than on a thread — in
 WAL mode with foreign keys on, and SQLAlchemy (not the sqlite3 module) emits BEGIN, so
 transactions and DDL behave as on PostgreSQL. Write transactions on SQLite start with BEGIN
-IMMEDIATE (:func:`write_session`), one at a time per engine (an ``asyncio.Lock``), so a writer
+IMMEDIATE (:func:`write_connection`), one at a time per engine (an ``asyncio.Lock``), so a writer
 never waits on SQLite's lock held by another task of the same loop; another process's lock is
 waited for without blocking the loop (storage.sqlite_inline).
 """
@@ -13,11 +13,10 @@ waited for without blocking the loop (storage.sqlite_inline).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import sqlite_inline
 from storage.errors import SchemaError
+from storage.prepared import pending
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BEGIN_MODE = "floorbot_sqlite_begin"
@@ -48,7 +48,6 @@ SQLITE_DRIVERS = frozenset({"sqlite", "sqlite+aiosqlite"})
 
 # One write transaction at a time per inline SQLite engine (see the module docstring).
 _writers: weakref.WeakKeyDictionary[Engine, _Writers] = weakref.WeakKeyDictionary()
-_immediates: weakref.WeakKeyDictionary[Engine, AsyncEngine] = weakref.WeakKeyDictionary()
 
 
 class _Writers:
@@ -67,7 +66,8 @@ class _Writers:
         """The writers' connection (the caller holds the lock)."""
         conn = self.connection
         if conn is None or conn.closed or conn.invalidated:
-            conn = self.connection = await _immediate(engine).connect()
+            immediate = engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+            conn = self.connection = await immediate.connect()
         return conn
 
     def drop(self, _engine: Engine) -> None:
@@ -125,18 +125,29 @@ def session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-def _writer(bind: object) -> AbstractAsyncContextManager[Any]:
-    """The engine's write lock (SQLite), or nothing to wait for (PostgreSQL)."""
-    writers = _writers.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
-    return writers.lock if writers is not None else contextlib.nullcontext()
-
-
 @asynccontextmanager
 async def write_session(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """A session in one write transaction: committed on success, rolled back on error."""
-    async with _writer(factory.kw.get("bind")), factory() as session, session.begin():
-        await session.connection(execution_options={BEGIN_MODE: "IMMEDIATE"})
-        yield session
+    """A session in one write transaction: committed on success, rolled back on error.
+
+    The session runs on :func:`write_connection`'s connection and transaction.
+    """
+    engine = factory.kw.get("bind")
+    if not isinstance(engine, AsyncEngine):
+        raise TypeError("write_session needs a session factory bound to an engine")
+    async with write_connection(engine) as conn:
+        session = factory(bind=conn)
+        try:
+            yield session
+            if pending(session):
+                await session.flush()
+        finally:
+            await close(session)
+
+
+async def close(session: AsyncSession) -> None:
+    """Close a session in this task, if it was used (``async with`` closes in a new task)."""
+    if session.in_transaction() or session.identity_map:
+        await session.close()
 
 
 @asynccontextmanager
@@ -145,8 +156,9 @@ async def write_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection
 
     For the hot paths (storage.prepared); a session for the rest of the work can join the
     transaction: ``factory(bind=connection)`` (its commit leaves the transaction to this).
-    The connection is closed in the caller's task: ``async with engine.connect()`` closes it
-    in a task of its own, one more trip round the event loop, behind whatever else is ready.
+    On SQLite the writers take turns on one connection kept open (:class:`_Writers`). The
+    connection is closed in the caller's task: ``async with engine.connect()`` closes it in a
+    task of its own, one more trip round the event loop, behind whatever else is ready.
     """
     writers = _writers.get(engine.sync_engine)
     if writers is not None:  # SQLite: the writers' own connection (_Writers)
@@ -161,16 +173,6 @@ async def write_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection
             yield conn
     finally:
         await conn.close()
-
-
-def _immediate(engine: AsyncEngine) -> AsyncEngine:
-    """The engine (same pool) whose connections begin with BEGIN IMMEDIATE on SQLite."""
-    found = _immediates.get(engine.sync_engine)
-    if found is None:
-        found = _immediates[engine.sync_engine] = engine.execution_options(
-            **{BEGIN_MODE: "IMMEDIATE"}
-        )
-    return found
 
 
 def display_url(url: str) -> str:

@@ -14,7 +14,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import col, select
@@ -24,7 +23,7 @@ from scoring.assessment import Event
 from scoring.events_csv import read_events_csv
 from scoring.rulebook import Rulebook
 from storage.models import Contract, Entry, ImportBatch
-from storage.queries import ENTRIES, add_row, audit
+from storage.queries import ENTRIES, add_row, audit, entry_row
 from storage.types import canonical_decimal
 
 KEY_LOOKUP_CHUNK = 1000
@@ -94,24 +93,6 @@ async def _previous_import(
     return (await session.exec(statement)).first()
 
 
-def _entry_row(
-    contract_id: str, event: Event, key: str, batch_id: int, now: dt.datetime
-) -> dict[str, Any]:
-    return {
-        "contract_id": contract_id,
-        "item": event.item,
-        "occurred_at": event.occurred_at,
-        "quantity": event.quantity,
-        "value": event.value,
-        "staff": event.staff,
-        "note": event.note,
-        "inspector": event.inspector,
-        "import_batch_id": batch_id,
-        "import_key": key,
-        "created_at": now,
-    }
-
-
 async def import_events(
     session: AsyncSession,
     *,
@@ -174,5 +155,8 @@ async def _insert_entries(
     conn = await session.connection()
     for start in range(0, len(fresh), INSERT_CHUNK):
         chunk = fresh[start : start + INSERT_CHUNK]
-        rows = [_entry_row(contract_id, event, key, batch_id, now) for event, key in chunk]
+        rows = [
+            entry_row(contract_id, event, now, import_batch_id=batch_id, import_key=key)
+            for event, key in chunk
+        ]
         await conn.execute(insert(ENTRIES), rows)

@@ -93,7 +93,7 @@ class Prepared:
     async def run(self, source: Source, **params: Any) -> Outcome:
         """Execute in ``source``'s transaction (a session's pending objects are flushed first)."""
         if isinstance(source, AsyncSession):
-            if source.new or source.dirty or source.deleted:
+            if pending(source):
                 await source.flush()
             # A session bound to a connection (storage.db.write_connection) runs in the
             # connection's transaction: use it straight, without starting the session's own.
@@ -150,6 +150,11 @@ class Prepared:
             raise  # pragma: no cover - the call above raises
         finally:
             cursor.close()
+
+
+def pending(session: AsyncSession) -> bool:
+    """Whether the session holds changes not yet sent to the database."""
+    return bool(session.new or session.dirty or session.deleted)
 
 
 def _arguments(conn: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> tuple[Any, ...]:

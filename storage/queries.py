@@ -92,18 +92,12 @@ def _inserting(table: Table, returning_id: bool = True) -> Prepared:
 _ADD_ENTRY = _inserting(ENTRIES)
 _ADD_AUDIT = _inserting(AUDIT)
 _ADD_EVIDENCE = _inserting(EVIDENCE)
-_CLAIM_VALUES: dict[str, Any] = {
-    "update_id": bindparam("update_id"),
-    "processed_at": bindparam("processed_at"),
-}
 _CLAIM = Prepared(
     {
-        "sqlite": sqlite_insert(PROCESSED)
-        .values(_CLAIM_VALUES)
-        .on_conflict_do_nothing(index_elements=["update_id"]),
-        "postgresql": pg_insert(PROCESSED)
-        .values(_CLAIM_VALUES)
-        .on_conflict_do_nothing(index_elements=["update_id"]),
+        dialect: upsert(PROCESSED)
+        .values(update_id=bindparam("update_id"), processed_at=bindparam("processed_at"))
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        for dialect, upsert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
     }
 )
 
@@ -140,6 +134,22 @@ async def audit(
 # -- recording ------------------------------------------------------------------
 
 
+def entry_row(contract_id: str, event: Event, now: dt.datetime, **origin: Any) -> dict[str, Any]:
+    """The entries row of an event; ``origin``: who or what brought it (reporter, import)."""
+    return {
+        "contract_id": contract_id,
+        "item": event.item,
+        "occurred_at": event.occurred_at,
+        "quantity": event.quantity,
+        "value": event.value,
+        "staff": event.staff,
+        "note": event.note,
+        "inspector": event.inspector,
+        "created_at": now,
+        **origin,
+    }
+
+
 async def record_entry(
     session: AsyncSession | AsyncConnection,
     *,
@@ -153,20 +163,14 @@ async def record_entry(
     """Append one report or measurement; the caller has checked the item against the rulebook."""
     _require_aware(event.occurred_at, "occurred_at")
     _require_quantity(event.quantity)
-    fields: dict[str, Any] = {
-        "contract_id": contract_id,
-        "item": event.item,
-        "occurred_at": event.occurred_at,
-        "quantity": event.quantity,
-        "value": event.value,
-        "staff": event.staff,
-        "note": event.note,
-        "inspector": event.inspector,
-        "reported_by_id": reported_by_id,
-        "source_chat_id": source_chat_id,
-        "source_message_id": source_message_id,
-        "created_at": now,
-    }
+    fields = entry_row(
+        contract_id,
+        event,
+        now,
+        reported_by_id=reported_by_id,
+        source_chat_id=source_chat_id,
+        source_message_id=source_message_id,
+    )
     row = await _ADD_ENTRY.first(session, import_batch_id=None, import_key=None, **fields)
     assert row is not None
     return Entry(id=row[0], **fields)

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
 from sqlmodel import col, select
 from telegram import Bot
 
@@ -34,6 +31,7 @@ from storage.locks import lock_contract
 from storage.models import Contract, Entry
 from tests.digests.world import INSPECTOR, TZ, A, closed, late_reports, local, report, sent_before
 from tests.fakebot import TOKEN
+from tests.statements import statements_sent
 
 NOW = local(2026, 8, 1, 9, 0, 5)  # the July assessment is due at 09:00 on the 1st
 LATE = "/late 张三 25 07-31 08:40"  # a second late arrival in July
@@ -102,21 +100,6 @@ async def _waiting_for_advisory_locks(services: Services) -> int:
     return waiting
 
 
-@contextmanager
-def _statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    sent: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        sent.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
-
-
 @pytest.mark.postgres
 async def test_a_report_while_the_period_closes_waits_then_is_held_for_a_manager(
     pg_world: Services,
@@ -127,7 +110,7 @@ async def test_a_report_while_the_period_closes_waits_then_is_held_for_a_manager
     contract, july = await _july_assessment(world)
     book = world.rulebooks[contract.rulebook_id]
     async with write_session(world.sessions) as closing:  # session 1: the closing step
-        with _statements(world.engine) as sent:
+        with statements_sent(world.engine) as sent:
             await _runner(world).close(closing, contract, book, july, NOW)
         assert any("pg_advisory_xact_lock" in s for s in sent)
         reporting = asyncio.create_task(_report_late_arrival(world, 9001))  # session 2
@@ -184,7 +167,7 @@ async def test_a_closing_while_a_report_is_recorded_waits_then_counts_it(
 
 
 async def test_on_sqlite_the_contract_lock_sends_no_statement(world: Services) -> None:
-    with _statements(world.engine) as sent:
+    with statements_sent(world.engine) as sent:
         async with world.sessions() as session:
             await lock_contract(session, A)
     assert sent == []

@@ -10,12 +10,10 @@ it at its next reload of the marks (its job, every FLOORBOT_DIGEST_POLL_SECONDS)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from bot.app import build_application, build_services, post_init
@@ -28,6 +26,7 @@ from tests.bot.conftest import POLL_TIMEOUT, Running, stop_bot
 from tests.digests.conftest import Launch, settle, tick
 from tests.digests.world import INSPECTOR, MANAGER, deliveries, local, sent_before
 from tests.fakebot import FakeUser
+from tests.statements import statements_sent
 
 DUE = local(2026, 7, 15, 18, 0)
 HELP = "您的角色"  # in /help's reply to someone registered
@@ -79,20 +78,6 @@ async def _digest_day(a: Running, world: Services, day: int) -> str:
     return found[0] if found else "none"
 
 
-@contextmanager
-def _statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        sent.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
-
-
 async def _help(b: Running, user: FakeUser) -> None:
     b.fake.skip_to_end(user.chat_id)  # the digests they got meanwhile
     reply = await b.say(user, "/help")
@@ -110,7 +95,7 @@ async def blocked_on_a_unblocked_on_b(world: Services, launch: Launch, clock: Of
         assert runner is not None and MANAGER.id not in runner.blocked  # B's view is older
         await _b_takes_the_updates(a, b)
         a.fake.blocked.clear()  # the manager unblocks the bot ...
-        with _statements(b.services.engine) as sent:
+        with statements_sent(b.services.engine) as sent:
             await _help(b, INSPECTOR)  # (someone never marked: no query about marks)
         assert sent and not [s for s in sent if "blocked_chats" in s]
         await _help(b, MANAGER)  # ... and writes to B, which did not know of the mark

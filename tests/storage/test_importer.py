@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -148,16 +149,16 @@ async def test_a_failure_part_way_leaves_the_database_unchanged(
     engine: AsyncEngine, factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(storage.importer, "INSERT_CHUNK", 2)
-    real_row = storage.importer._entry_row
+    real_row = storage.importer.entry_row
     made: list[int] = []
 
-    def failing_row(*args: object) -> dict[str, object]:
+    def failing_row(*args: Any, **origin: Any) -> dict[str, Any]:
         made.append(1)
         if len(made) == 3:  # the first chunk of two is already inserted
             raise RuntimeError("disk full")
-        return real_row(*args)  # type: ignore[arg-type]
+        return real_row(*args, **origin)
 
-    monkeypatch.setattr(storage.importer, "_entry_row", failing_row)
+    monkeypatch.setattr(storage.importer, "entry_row", failing_row)
     before = await dump(engine)
     with pytest.raises(RuntimeError, match="disk full"):
         await _import(factory, GOOD)

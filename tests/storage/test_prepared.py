@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,6 +16,7 @@ from storage.db import session_factory, write_connection
 from storage.models import Person
 from storage.prepared import Prepared
 from storage.queries import ENTRIES, claim_update, record_entry, table_of
+from tests.statements import statements_sent
 from tests.storage.factories import NOW, make_contract
 from tests.storage.factories import event as make_event
 
@@ -64,17 +65,9 @@ async def test_a_value_its_type_refuses_is_a_statement_error(engine: AsyncEngine
 
 
 async def test_statements_are_seen_by_sqlalchemys_statement_event(engine: AsyncEngine) -> None:
-    sent: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        sent.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with statements_sent(engine) as sent:
         async with write_connection(engine) as conn:
             await claim_update(conn, 7, now=NOW)
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
     assert any(s.startswith("INSERT INTO processed_updates") for s in sent)
 
 
