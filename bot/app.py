@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes, Defaults
 
+from bot.choices import report_commands
 from bot.clock import Clock, SystemClock
 from bot.context import BotData, FloorApp, FloorContext, Services, UserData
 from bot.jobs import start_digests
@@ -50,6 +51,7 @@ HANDLER_MODULES = (
     "handlers.errors",  # the error handler
 )
 
+ONE_LINE_REPORTS = "handlers.quick"
 RATE_LIMIT_RETRIES = 3
 APPLICATION_NAME = "floorbot"
 CONTEXT_TYPES = ContextTypes(context=FloorContext, bot_data=BotData, user_data=UserData)
@@ -118,15 +120,18 @@ def build_application(services: Services, *, rate_limit: bool = True) -> FloorAp
         builder = builder.rate_limiter(cast(Any, limiter))
     app: FloorApp = builder.build()
     app.bot_data.services = services
+    # One-line reports, the commonest request, are routed first (handlers.quick).
+    importlib.import_module(ONE_LINE_REPORTS).register_first(app)
     for name in HANDLER_MODULES:
         importlib.import_module(name).register(app)
-    app.bot_data.own_commands = frozenset(
+    own = frozenset(
         command
         for group in app.handlers.values()
         for handler in group
         if isinstance(handler, CommandHandler)
         for command in handler.commands
     )
+    app.bot_data.report_commands = report_commands(services.rulebooks) - own
     return app
 
 

@@ -57,9 +57,16 @@ def contracts_with_command(books: Mapping[str, Rulebook], command: str) -> list[
     return [c for c, book in books.items() if item_by_command(book, command) is not None]
 
 
-def known_command(rulebooks: Mapping[str, Rulebook], command: str) -> bool:
-    """Whether any rulebook has an item for this command (so it is a report command)."""
-    return any(item_by_command(book, command) is not None for book in rulebooks.values())
+def report_commands(rulebooks: Mapping[str, Rulebook]) -> frozenset[str]:
+    """Every command some rulebook takes as a report: its items' aliases and codes."""
+    return frozenset(
+        name
+        for book in rulebooks.values()
+        for item in book.items
+        if reportable(book, item)
+        for name in (item.alias, item.code)
+        if name is not None and name == name.lower()
+    )
 
 
 def sections(book: Rulebook) -> list[SectionChoice]:

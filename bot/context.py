@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.clock import Clock
 from bot.leader import Leadership, NotStarted
+from bot.parsing import command_name
 from bot.settings import Settings
 from scoring.rulebook import Rulebook
 from storage.db import SessionFactory
@@ -46,11 +47,17 @@ class BotData:
         self.notes: dict[int, UpdateNote] = {}
         self.digests: Any = None  # bot.digests.DigestRunner, set in post_init (bot.jobs)
         self.leader: Leadership = NotStarted()  # set in post_init (bot.leader)
-        # The commands the bot's own handlers take (set in bot.app.build_application).
-        self.own_commands: frozenset[str] = frozenset()
+        # The rulebooks' report commands that none of the bot's own handlers take (set in
+        # bot.app.build_application).
+        self.report_commands: frozenset[str] = frozenset()
 
     def note(self, update_id: int) -> UpdateNote:
         return self.notes.setdefault(update_id, UpdateNote())
+
+    def report_command(self, text: str | None, bot_username: str | None) -> str | None:
+        """The rulebook command a text or caption starts with (a one-line report), or None."""
+        name = command_name(text, bot_username) if text else None
+        return name if name is not None and name in self.report_commands else None
 
 
 @dataclass

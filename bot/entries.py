@@ -9,7 +9,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.reports import Photo
 from scoring.assessment import Event
-from storage.models import Entry
 from storage.queries import add_evidence, record_entry
 
 
@@ -22,9 +21,9 @@ async def store_report(
     now: dt.datetime,
     reported_by_id: int | None,
     source: tuple[int | None, int | None],
-) -> Entry:
-    """The entry, with the Telegram message it came from, and its photos as evidence."""
-    entry = await record_entry(
+) -> int:
+    """The entry, with the Telegram message it came from, and its photos as evidence; its id."""
+    entry_id = await record_entry(
         session,
         contract_id=contract_id,
         event=event,
@@ -33,10 +32,9 @@ async def store_report(
         source_chat_id=source[0],
         source_message_id=source[1],
     )
-    assert entry.id is not None
     for photo in photos:
-        await add_photo(session, entry.id, photo, now)
-    return entry
+        await add_photo(session, entry_id, photo, now)
+    return entry_id
 
 
 async def add_photo(session: AsyncSession, entry_id: int, photo: Photo, now: dt.datetime) -> None:

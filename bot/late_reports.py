@@ -168,7 +168,7 @@ async def _record(session: AsyncSession, late: LateReport, now: dt.datetime) -> 
         note=late.note,
         inspector=late.inspector,
     )
-    entry = await store_report(
+    entry_id = await store_report(
         session,
         contract_id=late.contract_id,
         event=event,
@@ -177,6 +177,6 @@ async def _record(session: AsyncSession, late: LateReport, now: dt.datetime) -> 
         reported_by_id=late.reported_by_id,
         source=(late.source_chat_id, late.source_message_id),
     )
-    assert entry.id is not None and late.id is not None
-    await lq.link_entry(session, late_id=late.id, entry_id=entry.id)
-    return entry.id
+    assert late.id is not None
+    await lq.link_entry(session, late_id=late.id, entry_id=entry_id)
+    return entry_id

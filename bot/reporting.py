@@ -29,6 +29,7 @@ from bot.reports import (
     needs_staff,
     read_numbers,
 )
+from bot.texts import draft_of_entry
 from scoring.assessment import Event
 from scoring.periods import period_of
 from scoring.rulebook import Item, Rulebook
@@ -47,19 +48,16 @@ UNDO_REASON = "undone by the reporting inspector within the undo window"
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """A report as stored: its entry, item and cost; ``duplicate`` when it was there already."""
+    """A report as stored: its entry's id, what it says, its item and cost; ``duplicate`` when
+    it was there already."""
 
-    entry: Entry
+    entry_id: int
+    draft: Draft
     book: Rulebook
     item: Item
     cost: Cost
     photos: int
     duplicate: bool = False
-
-    @property
-    def entry_id(self) -> int:
-        assert self.entry.id is not None
-        return self.entry.id
 
 
 # -- one-line reports -------------------------------------------------------------------------
@@ -172,20 +170,21 @@ async def record(
             session, contract_id=draft.contract_id, chat_id=chat_id, message_id=message_id
         )
         if existing is not None:
-            photos = len(await bq.evidence_of(session, existing.id or 0))
-            return _recorded(book, existing, photos, duplicate=True)
+            assert existing.id is not None
+            photos = len(await bq.evidence_of(session, existing.id))
+            return _recorded(book, existing.id, draft_of_entry(existing), photos, duplicate=True)
     check_time(book, draft.occurred_at, now)
     # A closed period's figures were sent: the report waits for a manager (bot.late_reports).
     await lock_contract(session, draft.contract_id)
     await hold_if_closed(session, actor=actor, book=book, draft=draft, now=now, source=source)
-    entry = await _insert(session, actor, draft, now, source)
-    await _audit_report(session, actor, entry, draft, now)
-    return _recorded(book, entry, len(draft.photos), duplicate=False)
+    entry_id = await _insert(session, actor, draft, now, source)
+    await _audit_report(session, actor, entry_id, draft, now)
+    return _recorded(book, entry_id, draft, len(draft.photos), duplicate=False)
 
 
 async def _insert(
     session: AsyncSession, actor: Actor, draft: Draft, now: dt.datetime, source: tuple[int, int]
-) -> Entry:
+) -> int:
     event = Event(
         item=draft.item,
         occurred_at=draft.occurred_at,
@@ -207,27 +206,29 @@ async def _insert(
 
 
 async def _audit_report(
-    session: AsyncSession, actor: Actor, entry: Entry, draft: Draft, now: dt.datetime
+    session: AsyncSession, actor: Actor, entry_id: int, draft: Draft, now: dt.datetime
 ) -> None:
-    detail: dict[str, object] = {"item": entry.item, "staff": entry.staff, "value": entry.value}
-    detail["quantity"] = str(entry.quantity)
+    detail: dict[str, object] = {"item": draft.item, "staff": draft.staff, "value": draft.value}
+    detail["quantity"] = str(draft.quantity)
     detail["staff_on_roster"] = draft.staff_on_roster
     detail["photos"] = [p.sha256 for p in draft.photos]
     await audit(
         session,
         actor=f"person:{actor.person_id}",
         action="entry.report",
-        subject=f"entry:{entry.id}",
-        contract_id=entry.contract_id,
+        subject=f"entry:{entry_id}",
+        contract_id=draft.contract_id,
         detail=detail,
         now=now,
     )
 
 
-def _recorded(book: Rulebook, entry: Entry, photos: int, *, duplicate: bool) -> Recorded:
-    item = book.item(entry.item)
-    cost = cost_of(book, item, entry.value, entry.quantity)
-    return Recorded(entry, book, item, cost, photos, duplicate)
+def _recorded(
+    book: Rulebook, entry_id: int, draft: Draft, photos: int, *, duplicate: bool
+) -> Recorded:
+    item = book.item(draft.item)
+    cost = cost_of(book, item, draft.value, draft.quantity)
+    return Recorded(entry_id, draft, book, item, cost, photos, duplicate)
 
 
 # -- after recording: more photos, undo --------------------------------------------------------

@@ -72,9 +72,7 @@ def reportable(book: Rulebook, item: Item) -> bool:
 
 def item_by_command(book: Rulebook, command: str) -> Item | None:
     """The item a one-line command names: its alias, or its code."""
-    item = book.item_by_alias(command)
-    if item is None:
-        item = next((i for i in book.items if i.code == command.lower()), None)
+    item = book.item_by_alias(command) or book.items_by_code.get(command.lower())
     return item if item is not None and reportable(book, item) else None
 
 

@@ -16,8 +16,7 @@ from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.access import Action, Actor, checks, public
-from bot.choices import known_command
-from bot.context import FloorApp, FloorContext
+from bot.context import BotData, FloorApp, FloorContext
 from bot.errors import BotError
 from bot.i18n import t
 from bot.parsing import command_name
@@ -62,7 +61,7 @@ async def on_command(update: Update, context: FloorContext) -> None:
     name = command_name(message.text, context.bot.username)
     if name is None:
         return
-    if not known_command(context.services.rulebooks, name):
+    if name not in context.bot_data.report_commands:
         actor = await read_actor(update, context)
         await say(update, t(actor.language, "unknown_command", command=name, example=EXAMPLE))
         return
@@ -78,10 +77,10 @@ async def on_caption(update: Update, context: FloorContext) -> None:
     if message is None or not message.caption or not message.photo:
         return
     photos = [await download_photo(context.bot, message.photo)]
-    name = command_name(message.caption, context.bot.username)
-    if name is None or not known_command(context.services.rulebooks, name):
+    if context.bot_data.report_command(message.caption, context.bot.username) is None:
+        name = command_name(message.caption, context.bot.username) or ""
         actor = await read_actor(update, context)
-        await say(update, t(actor.language, "unknown_command", command=name or "", example=EXAMPLE))
+        await say(update, t(actor.language, "unknown_command", command=name, example=EXAMPLE))
         return
     await report(update, context, message, message.caption, photos)
 
@@ -268,6 +267,24 @@ async def on_text(update: Update, context: FloorContext) -> None:
     """Plain text outside a report form."""
     actor = await read_actor(update, context)
     await say(update, t(actor.language, "text_hint", example=EXAMPLE))
+
+
+class ReportCommand(filters.MessageFilter):
+    """A text message that starts with a rulebook's command (``BotData.report_commands``)."""
+
+    def __init__(self, bot_data: BotData) -> None:
+        super().__init__(name="ReportCommand")
+        self._bot_data = bot_data
+
+    def filter(self, message: Message) -> bool:
+        username = message.get_bot().username
+        return self._bot_data.report_command(message.text, username) is not None
+
+
+def register_first(app: FloorApp) -> None:
+    """Before every other handler: the commonest request, a one-line report, is found at once
+    (no other handler takes a rulebook's command, so the order changes nothing else)."""
+    app.add_handler(MessageHandler(PRIVATE & ReportCommand(app.bot_data), on_command))
 
 
 def register(app: FloorApp) -> None:

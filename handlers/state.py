@@ -23,12 +23,10 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, TypeHandler, filters
 
 from bot.access import public
-from bot.choices import known_command
 from bot.context import FloorApp, FloorContext
 from bot.i18n import language_of, t
 from bot.leader import on_leader
 from bot.outage import is_outage
-from bot.parsing import command_name
 from bot.state import FORM, decode_form
 from handlers.common import default_language, drop_keyboard, say
 from handlers.conversation import chat_key
@@ -73,10 +71,7 @@ def _claims_itself(update: Update, context: FloorContext) -> bool:
     if message is None or message.chat.type != ChatType.PRIVATE:
         return False
     text = message.text if message.photo == () else message.caption
-    name = command_name(text, context.bot.username) if text else None
-    if name is None or name in context.bot_data.own_commands:
-        return False
-    return known_command(context.services.rulebooks, name)
+    return context.bot_data.report_command(text, context.bot.username) is not None
 
 
 async def _say_unavailable(update: Update, context: FloorContext) -> None:

@@ -14,7 +14,7 @@ from bot.context import FloorApp, FloorContext
 from bot.i18n import t
 from bot.parsing import row_id
 from bot.reporting import Recorded, undo
-from bot.texts import draft_of_entry, report_lines
+from bot.texts import report_lines
 from handlers.common import drop_keyboard, edit, keyboard, transact
 
 
@@ -28,9 +28,7 @@ def confirmation(
     """``✅ Recorded #42: …`` with the item, points and an Undo button."""
     if recorded.duplicate:
         return t(lang, "already_recorded", id=recorded.entry_id), None
-    lines = report_lines(
-        lang, recorded.book, draft_of_entry(recorded.entry), recorded.cost, photos=recorded.photos
-    )
+    lines = report_lines(lang, recorded.book, recorded.draft, recorded.cost, photos=recorded.photos)
     text = t(lang, "recorded", id=recorded.entry_id, summary="\n".join(lines))
     text += "\n" + t(lang, "undo_hint", minutes=undo_minutes(context))
     markup = keyboard([[(t(lang, "button_undo"), f"undo:{recorded.entry_id}")]])

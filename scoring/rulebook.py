@@ -465,6 +465,10 @@ class Rulebook(Model):
         return {item.code: item for item in self.items}
 
     @cached_property
+    def items_by_alias(self) -> dict[str, Item]:
+        return {item.alias: item for item in self.items if item.alias}
+
+    @cached_property
     def read_values(
         self,
     ) -> dict[tuple[str, str | None], tuple[Item, Decimal | str | None, Decimal]]:
@@ -480,8 +484,7 @@ class Rulebook(Model):
         return self.items_by_code[code]
 
     def item_by_alias(self, alias: str) -> Item | None:
-        alias = alias.lower()
-        return next((i for i in self.items if i.alias == alias), None)
+        return self.items_by_alias.get(alias.lower())
 
     @property
     def cards(self) -> tuple[CardComponent, ...]:

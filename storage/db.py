@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Connection) -> None:
     """BEGIN, or BEGIN IMMEDIATE when the connection asked for it (write transactions)."""
+    driver = conn.connection.driver_connection
+    if isinstance(driver, sqlite_inline.Connection) and driver.in_transaction:
+        return  # begun on the driver (_immediate)
     mode = conn.get_execution_options().get(BEGIN_MODE, "DEFERRED")
     if mode not in _BEGIN_MODES:
         raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
@@ -164,7 +167,7 @@ async def write_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection
     if writers is not None:  # SQLite: the writers' own connection (_Writers)
         async with writers.lock:
             conn = await writers.take(engine)
-            async with conn.begin():
+            async with _immediate(conn):
                 yield conn
         return
     conn = await engine.connect()
@@ -173,6 +176,40 @@ async def write_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection
             yield conn
     finally:
         await conn.close()
+
+
+@asynccontextmanager
+async def _immediate(conn: AsyncConnection) -> AsyncIterator[None]:
+    """SQLite: BEGIN IMMEDIATE … COMMIT on the inline driver, SQLAlchemy's transaction inside.
+
+    ``async with conn.begin()`` runs SQLAlchemy's begin and its commit in a greenlet each and
+    reaches the driver through the async adapter: a third of a millisecond per request on a VM
+    idle between two messages. Here the driver begins and commits (waiting, if another
+    process holds the lock, without stalling the loop), and SQLAlchemy's transaction, begun
+    and ended on the sync connection, finds it done (``_sqlite_begin``, storage.sqlite_inline).
+    """
+    sync = conn.sync_connection
+    assert sync is not None
+    inline = sync.connection.driver_connection
+    assert isinstance(inline, sqlite_inline.Connection)
+    await _driver_call(sync, "BEGIN IMMEDIATE", inline.begin("IMMEDIATE"))
+    transaction = sync.begin()
+    try:
+        yield
+        await _driver_call(sync, "COMMIT", inline.commit())
+    except BaseException:
+        transaction.rollback()
+        raise
+    transaction.commit()
+
+
+async def _driver_call(conn: Connection, sql: str, call: Awaitable[None]) -> None:
+    """Await a driver call; its error raised as SQLAlchemy would (a ``DBAPIError``)."""
+    try:
+        await call
+    except sqlite3.Error as error:
+        dialect = conn.dialect
+        raise exc.DBAPIError.instance(sql, (), error, sqlite3.Error, dialect=dialect) from error
 
 
 def display_url(url: str) -> str:

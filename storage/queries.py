@@ -159,8 +159,10 @@ async def record_entry(
     reported_by_id: int | None = None,
     source_chat_id: int | None = None,
     source_message_id: int | None = None,
-) -> Entry:
-    """Append one report or measurement; the caller has checked the item against the rulebook."""
+) -> int:
+    """Append one report or measurement; its id. The caller has checked the item against the
+    rulebook (and holds what was written: building an ``Entry`` object would cost more than
+    the insert)."""
     _require_aware(event.occurred_at, "occurred_at")
     _require_quantity(event.quantity)
     fields = entry_row(
@@ -173,7 +175,7 @@ async def record_entry(
     )
     row = await _ADD_ENTRY.first(session, import_batch_id=None, import_key=None, **fields)
     assert row is not None
-    return Entry(id=row[0], **fields)
+    return int(row[0])
 
 
 async def add_evidence(

@@ -141,11 +141,24 @@ class Connection:
     def cursor(self) -> Cursor:
         return Cursor(self._conn.cursor())
 
+    @property
+    def in_transaction(self) -> bool:
+        return self._connection is not None and self._connection.in_transaction
+
+    async def begin(self, mode: str) -> None:
+        """``BEGIN <mode>`` (storage.db's write transactions; SQLAlchemy's begin then skips it)."""
+        await _patiently(lambda: self._conn.execute(f"BEGIN {mode}"))
+
     async def commit(self) -> None:
         await _patiently(self._conn.commit)
 
     async def rollback(self) -> None:
-        self._conn.rollback()
+        self.rollback_now()
+
+    def rollback_now(self) -> None:
+        """Roll back at once: SQLite's ROLLBACK never waits."""
+        if self._connection is not None:
+            self._connection.rollback()
 
     async def close(self) -> None:
         self.stop()
@@ -205,9 +218,24 @@ def _module() -> ModuleType:
 
 
 class _AdaptedConnection(AsyncAdapt_aiosqlite_connection):
-    """SQLAlchemy's aiosqlite adapter, setting the isolation level directly (no thread)."""
+    """SQLAlchemy's aiosqlite adapter, calling the driver directly where nothing can wait.
+
+    A transaction that storage.db began and committed on the driver itself (its write
+    transactions) leaves SQLAlchemy's commit nothing to do; a rollback never waits. Neither
+    needs the greenlet that reaching an async driver from SQLAlchemy's sync core takes.
+    """
 
     __slots__ = ()
+
+    def commit(self) -> None:
+        if cast(Connection, self._connection).in_transaction:
+            super().commit()
+
+    def rollback(self) -> None:
+        try:
+            cast(Connection, self._connection).rollback_now()
+        except Exception as error:
+            self._handle_exception(error)
 
     @property
     def isolation_level(self) -> str | None:

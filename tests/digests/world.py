@@ -67,15 +67,14 @@ async def report(
     async with write_session(services.sessions) as session:
         person = await person_by_telegram_id(session, by.id)
         event = Event(item, when, Decimal(quantity), value, staff, inspector=by.first_name)
-        entry = await record_entry(
+        entry_id = await record_entry(
             session,
             contract_id=contract,
             event=event,
             now=recorded or when,
             reported_by_id=person.id if person else None,
         )
-    assert entry.id is not None
-    return entry.id
+    return entry_id
 
 
 async def deliveries(services: Services, kind: str | None = None) -> list[DigestDelivery]:

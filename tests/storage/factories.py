@@ -62,9 +62,7 @@ async def record(session: AsyncSession, contract_id: str, *events: Event) -> lis
     """Record events and return the entry ids."""
     ids = []
     for one in events:
-        entry = await record_entry(session, contract_id=contract_id, event=one, now=NOW)
-        assert entry.id is not None
-        ids.append(entry.id)
+        ids.append(await record_entry(session, contract_id=contract_id, event=one, now=NOW))
     return ids
 
 

@@ -36,8 +36,8 @@ async def test_values_go_in_and_come_back_through_their_column_types(
             await make_contract(session)
             await session.flush()
         written = make_event("dress_code", "2026-07-31 23:59:30.250000", "0.000001", staff="张三")
-        entry = await record_entry(conn, contract_id="c1", event=written, now=NOW)
-        row = await _ENTRY_BY_ID.first(conn, entry_id=entry.id)
+        entry_id = await record_entry(conn, contract_id="c1", event=written, now=NOW)
+        row = await _ENTRY_BY_ID.first(conn, entry_id=entry_id)
     assert row is not None
     occurred_at, quantity, staff = row
     assert occurred_at == written.occurred_at and occurred_at.tzinfo == dt.UTC

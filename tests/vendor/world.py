@@ -80,25 +80,24 @@ async def finding(
             note,
             reporter.first_name,
         )
-        entry = await record_entry(
+        entry_id = await record_entry(
             session,
             contract_id=contract,
             event=event,
             now=now - ago,
             reported_by_id=person.id if person else None,
         )
-        assert entry.id is not None
         for content in photos:
             largest = bot.fake.add_photo(content)[-1]
             await add_evidence(
                 session,
-                entry_id=entry.id,
+                entry_id=entry_id,
                 telegram_file_id=largest["file_id"],
                 telegram_file_unique_id=largest["file_unique_id"],
                 sha256="0" * 64,
                 now=now - ago,
             )
-    return entry.id
+    return entry_id
 
 
 async def disputes(bot: Running) -> list[Dispute]:
