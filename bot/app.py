@@ -6,9 +6,8 @@ import importlib
 import logging
 from collections.abc import Mapping
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
-from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from bot.choices import report_commands
 from bot.clock import Clock, SystemClock
@@ -104,7 +103,6 @@ def build_application(services: Services, *, rate_limit: bool = True) -> FloorAp
         .token(token)
         .base_url(settings.api_base_url)
         .base_file_url(file_url(settings))
-        .defaults(Defaults(tzinfo=ZoneInfo(settings.default_timezone)))
         .context_types(CONTEXT_TYPES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

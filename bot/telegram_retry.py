@@ -44,10 +44,14 @@ async def with_retries(call: Callable[[], Awaitable[T]], retries: int, what: str
         except NetworkError as exc:
             if not transient(exc) or attempt == retries:
                 raise
-            pause = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)]
-            logger.warning("%s failed (%s); trying again in %.1f s", what, exc, pause)
-            await asyncio.sleep(pause)
+            await _pause(attempt, what, exc)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _pause(attempt: int, what: str, error: NetworkError) -> None:
+    pause = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)]
+    logger.warning("%s failed (%s); trying again in %.1f s", what, error, pause)
+    await asyncio.sleep(pause)
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -66,9 +70,15 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        async def once() -> bool | dict[str, Any] | list[dict[str, Any]]:
-            return await super(RetryingRateLimiter, self).process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
-
-        return await with_retries(once, self._network_retries, endpoint)
+        # with_retries, written out: every Bot API call passes here (two coroutines fewer).
+        retries = self._network_retries
+        for attempt in range(retries + 1):
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except NetworkError as exc:
+                if not transient(exc) or attempt == retries:
+                    raise
+                await _pause(attempt, endpoint, exc)
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -100,7 +100,7 @@ async def report(
     now = context.services.clock.now()
     source = (message.chat_id, message.message_id)
     key, group = ChatKey(message.chat_id, _user_id(update)), message.media_group_id
-    token = secrets.token_hex(PENDING_TOKEN_BYTES)
+    token = ""  # names the pending choice, when there is one
 
     async def work(session: AsyncSession, actor: Actor) -> Recorded | list[str]:
         album = await load_album(session, key, group, now) if group is not None else None
@@ -116,6 +116,8 @@ async def report(
             source_is_update=True,
         )
         if isinstance(result, list):
+            nonlocal token
+            token = secrets.token_hex(PENDING_TOKEN_BYTES)
             pending = Pending(text, tuple(everything), source, group, tuple(result))
             await save_pending(session, context, key, token, pending)
         elif group is not None:

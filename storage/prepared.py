@@ -106,7 +106,8 @@ class Prepared:
         # SQLite in this process (storage.sqlite_inline): no greenlet, no adapter in between.
         compiled = self._compiled(conn.dialect)
         arguments = _arguments(conn, compiled, params)
-        conn.dispatch.before_cursor_execute(conn, None, compiled.sql, arguments, None, False)
+        if listening := conn.dispatch.before_cursor_execute:
+            listening(conn, None, compiled.sql, arguments, None, False)
         try:
             rows, rowcount = await inline.run(compiled.sql, arguments)
         except sqlite3.Error as error:
@@ -139,7 +140,8 @@ class Prepared:
         arguments = _arguments(conn, compiled, params)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            conn.dispatch.before_cursor_execute(conn, cursor, compiled.sql, arguments, None, False)
+            if listening := conn.dispatch.before_cursor_execute:
+                listening(conn, cursor, compiled.sql, arguments, None, False)
             cursor.execute(compiled.sql, arguments)
             raw = cursor.fetchall() if cursor.description else []
             return Outcome(compiled.rows(raw, cursor.description), cursor.rowcount)
@@ -154,7 +156,10 @@ class Prepared:
 
 def pending(session: AsyncSession) -> bool:
     """Whether the session holds changes not yet sent to the database."""
-    return bool(session.new or session.dirty or session.deleted)
+    sync = session.sync_session
+    if not sync.identity_map:  # (changed and deleted objects are in the identity map)
+        return bool(sync.new)
+    return bool(sync.new or sync.dirty or sync.deleted)
 
 
 def _arguments(conn: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> tuple[Any, ...]:
