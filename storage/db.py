@@ -61,6 +61,18 @@ class _Writers:
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
         self.connection: AsyncConnection | None = None
+        # One session per factory on that connection, reused by one writer after the other
+        # (a closed session is as new; making one costs more than a report's statements).
+        self.sessions: weakref.WeakKeyDictionary[SessionFactory, AsyncSession] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def session(self, factory: SessionFactory, conn: AsyncConnection) -> AsyncSession:
+        """The factory's session on the writers' connection (the caller holds the lock)."""
+        session = self.sessions.get(factory)
+        if session is None or session.bind is not conn:
+            session = self.sessions[factory] = factory(bind=conn)
+        return session
 
     async def take(self, engine: AsyncEngine) -> AsyncConnection:
         """The writers' connection (the caller holds the lock)."""
@@ -137,8 +149,9 @@ async def write_session(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
     engine = factory.kw.get("bind")
     if not isinstance(engine, AsyncEngine):
         raise TypeError("write_session needs a session factory bound to an engine")
+    writers = _writers.get(engine.sync_engine)
     async with write_connection(engine) as conn:
-        session = factory(bind=conn)
+        session = factory(bind=conn) if writers is None else writers.session(factory, conn)
         try:
             yield session
             if pending(session):
@@ -193,7 +206,11 @@ async def _immediate(conn: AsyncConnection) -> AsyncIterator[None]:
     inline = sync.connection.driver_connection
     assert isinstance(inline, sqlite_inline.Connection)
     await _driver_call(sync, "BEGIN IMMEDIATE", inline.begin("IMMEDIATE"))
-    transaction = sync.begin()
+    try:
+        transaction = sync.begin()
+    except BaseException:
+        inline.rollback_now()
+        raise
     try:
         yield
         await _driver_call(sync, "COMMIT", inline.commit())

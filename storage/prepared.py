@@ -41,19 +41,17 @@ class _Compiled:
 
     dialect: Dialect
     sql: str
-    names: tuple[str, ...]
-    defaults: tuple[Any, ...]
-    binds: tuple[Processor, ...]
+    # Each parameter: its name, its value when not given, its type's conversion.
+    parameters: tuple[tuple[str, Any, Processor], ...]
     columns: tuple[TypeEngine[Any], ...]
     results: tuple[Processor, ...] | None = None
 
     def arguments(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
-        named = zip(self.names, self.defaults, strict=True)
-        values = (params.get(name, default) for name, default in named)
-        return tuple(
-            value if convert is None or value is None else convert(value)
-            for value, convert in zip(values, self.binds, strict=True)
-        )
+        values = []
+        for name, default, convert in self.parameters:
+            value = params.get(name, default)
+            values.append(value if convert is None or value is None else convert(value))
+        return tuple(values)
 
     def rows(self, raw: Sequence[Sequence[Any]], description: Any) -> list[Row]:
         """The rows as the column types read them (given the driver's column type codes)."""
@@ -64,6 +62,8 @@ class _Compiled:
                 for kind, code in zip(self.columns, codes, strict=True)
             )
         converters = self.results
+        if not any(converters):
+            return [tuple(row) for row in raw]
         return [
             tuple(v if c is None else c(v) for v, c in zip(row, converters, strict=True))
             for row in raw
@@ -193,8 +193,9 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     return _Compiled(
         dialect=dialect,
         sql=str(compiled),
-        names=names,
-        defaults=tuple(b.value for b in binds),
-        binds=tuple(b.type.dialect_impl(dialect).bind_processor(dialect) for b in binds),
+        parameters=tuple(
+            (name, bind.value, bind.type.dialect_impl(dialect).bind_processor(dialect))
+            for name, bind in zip(names, binds, strict=True)
+        ),
         columns=tuple(c.type.dialect_impl(dialect) for c in columns),
     )
