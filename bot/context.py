@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.clock import Clock
@@ -58,6 +60,15 @@ class BotData:
         """The rulebook command a text or caption starts with (a one-line report), or None."""
         name = command_name(text, bot_username) if text else None
         return name if name is not None and name in self.report_commands else None
+
+    def one_line_report(self, update: Update, *, captions: bool) -> bool:
+        """A new private message whose text (or, with ``captions``, a photo's caption) starts
+        with a rulebook's command."""
+        message = update.message
+        if message is None or message.chat.type != ChatType.PRIVATE:
+            return False
+        text = message.text if message.photo == () else message.caption if captions else None
+        return self.report_command(text, message.get_bot().username) is not None
 
 
 @dataclass

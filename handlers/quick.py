@@ -271,22 +271,22 @@ async def on_text(update: Update, context: FloorContext) -> None:
     await say(update, t(actor.language, "text_hint", example=EXAMPLE))
 
 
-class ReportCommand(filters.MessageFilter):
-    """A text message that starts with a rulebook's command (``BotData.report_commands``)."""
+class ReportCommand(filters.UpdateFilter):
+    """A new private text message that starts with a rulebook's command (one check, not a
+    chain of filters: this one is asked about every update first)."""
 
     def __init__(self, bot_data: BotData) -> None:
         super().__init__(name="ReportCommand")
         self._bot_data = bot_data
 
-    def filter(self, message: Message) -> bool:
-        username = message.get_bot().username
-        return self._bot_data.report_command(message.text, username) is not None
+    def filter(self, update: Update) -> bool:
+        return self._bot_data.one_line_report(update, captions=False)
 
 
 def register_first(app: FloorApp) -> None:
     """Before every other handler: the commonest request, a one-line report, is found at once
     (no other handler takes a rulebook's command, so the order changes nothing else)."""
-    app.add_handler(MessageHandler(PRIVATE & ReportCommand(app.bot_data), on_command))
+    app.add_handler(MessageHandler(ReportCommand(app.bot_data), on_command))
 
 
 def register(app: FloorApp) -> None:

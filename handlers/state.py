@@ -19,7 +19,6 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, TypeHandler, filters
 
 from bot.access import public
@@ -67,11 +66,7 @@ async def preload(update: Update, context: FloorContext) -> None:
 
 def _claims_itself(update: Update, context: FloorContext) -> bool:
     """A one-line report (a rulebook command, not one of the bot's own): see the module."""
-    message = update.message
-    if message is None or message.chat.type != ChatType.PRIVATE:
-        return False
-    text = message.text if message.photo == () else message.caption
-    return context.bot_data.report_command(text, context.bot.username) is not None
+    return context.bot_data.one_line_report(update, captions=True)
 
 
 async def _say_unavailable(update: Update, context: FloorContext) -> None:

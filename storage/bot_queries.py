@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.locks import on_postgresql
 from storage.models import (
     ActionKind,
     ClosedPeriod,
@@ -133,7 +134,7 @@ async def lock_chat(session: AsyncSession, chat_id: int) -> None:
     a transaction-scoped advisory lock, so two processes handling a double-tapped button of
     the same chat cannot both record.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    if not on_postgresql(session):
         return
     conn = await session.connection()
     digest = hashlib.sha256(_LOCK_NAMESPACE + str(chat_id).encode()).digest()

@@ -20,6 +20,13 @@ _NAMESPACE = b"floorbot.contract:"
 KEY_BYTES = 8
 
 
+def on_postgresql(session: AsyncSession) -> bool:
+    """Whether the session works on PostgreSQL (its bind, when it has one, says at once)."""
+    bind = session.bind
+    dialect = bind.dialect if bind is not None else session.get_bind().dialect
+    return dialect.name == "postgresql"
+
+
 def contract_key(contract_id: str) -> int:
     """The contract's advisory lock key: a stable signed 64-bit hash of its id."""
     digest = hashlib.sha256(_NAMESPACE + contract_id.encode()).digest()
@@ -28,7 +35,7 @@ def contract_key(contract_id: str) -> int:
 
 async def lock_contract(session: AsyncSession, contract_id: str) -> None:
     """Hold the contract's lock until the transaction ends (PostgreSQL; no statement on SQLite)."""
-    if session.get_bind().dialect.name != "postgresql":
+    if not on_postgresql(session):
         return
     conn = await session.connection()
     await conn.execute(
