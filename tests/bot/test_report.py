@@ -75,9 +75,10 @@ async def test_staff_not_on_the_roster_is_taken_and_flagged(bot: Running) -> Non
     photo = await bot.say(INSPECTOR, "临时工小刘")
     summary = await bot.tap(INSPECTOR, photo, "跳过")
     assert "👤 临时工小刘（不在人员名单中）" in summary["text"]
-    await bot.tap(INSPECTOR, summary, "确认")
+    done = await bot.tap(INSPECTOR, summary, "确认")
     [row] = await entries(bot.services)
     assert row.staff == "临时工小刘"
+    assert "👤 临时工小刘（不在人员名单中）" in done["text"]  # the confirmation says it too
 
 
 async def test_edit_changes_a_field_and_returns_to_the_summary(bot: Running) -> None:

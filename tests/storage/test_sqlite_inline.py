@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 import threading
 import time
@@ -11,13 +12,22 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import sqlite_inline
-from storage.db import create_engine, display_url, session_factory, upgrade, write_session
+from storage.db import (
+    create_engine,
+    display_url,
+    session_factory,
+    upgrade,
+    write_connection,
+    write_session,
+)
+from storage.models import ProcessedUpdate
 
 HOLD_SECONDS = 0.4
+NOW = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
 TICK_SECONDS = 0.01
 
 
@@ -131,3 +141,36 @@ async def test_a_lock_held_longer_than_the_busy_timeout_is_an_error(
     async with session_factory(engine)() as session:
         ids = (await session.exec(text("SELECT update_id FROM processed_updates"))).all()
     assert [row[0] for row in ids] == [1]
+
+
+async def test_a_commit_that_fails_leaves_nothing_and_the_next_write_goes_through(
+    engine: AsyncEngine,
+) -> None:
+    """COMMIT goes to the driver directly (storage.db): its error is SQLAlchemy's, rolled back."""
+    sessions = session_factory(engine)
+    orphan = text(
+        "INSERT INTO audit_log (at, actor, action, subject, detail, contract_id) "
+        "VALUES ('2026-11-02 10:00:00', 'test', 'test', 'x', '{}', 'no-such-contract')"
+    )
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        async with write_connection(engine) as conn:
+            await conn.execute(text("PRAGMA defer_foreign_keys = ON"))  # fails at COMMIT
+            await conn.execute(orphan)
+    async with write_session(sessions) as session:
+        session.add(ProcessedUpdate(update_id=7, processed_at=NOW))
+    async with engine.connect() as conn:
+        audit = (await conn.execute(text("SELECT count(*) FROM audit_log"))).scalar_one()
+        claimed = (await conn.execute(text("SELECT update_id FROM processed_updates"))).all()
+    assert (audit, [tuple(row) for row in claimed]) == (0, [(7,)])
+
+
+async def test_writers_reuse_one_session_that_starts_clean(engine: AsyncEngine) -> None:
+    sessions = session_factory(engine)
+    async with write_session(sessions) as first:
+        first.add(ProcessedUpdate(update_id=8, processed_at=NOW))
+    async with write_session(sessions) as second:
+        assert second is first
+        assert not second.identity_map and not second.new
+        assert await second.get(ProcessedUpdate, 8) is not None
+    async with write_session(session_factory(engine)) as other:
+        assert other is not first
