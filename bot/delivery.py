@@ -11,15 +11,14 @@ process's view of who has blocked the bot (BlockedChats).
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import warnings
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
+
+from bot.telegram_retry import retry_seconds
 
 T = TypeVar("T")
 # Telegram counts over a second; the limiter counts over a slightly longer window (and
@@ -151,14 +150,6 @@ class BlockedChats:
     def reload(self, marked: dict[int, int]) -> None:
         """The table as read now (minus the people just unmarked)."""
         self._hint = dict(marked)
-
-
-def retry_seconds(error: RetryAfter) -> float:
-    """How long Telegram asked us to wait."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 async def send_with_retries(

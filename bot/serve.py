@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import json
 import logging
 import os
 import signal
 import time
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -33,11 +31,11 @@ from typing import Any
 import tornado.web
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.warnings import PTBDeprecationWarning
 from tornado.httpserver import HTTPServer
 
 from bot import health
 from bot.context import FloorApp
+from bot.telegram_retry import retry_seconds
 
 logger = logging.getLogger("floorbot.serve")
 
@@ -252,7 +250,7 @@ class Poller:
         except TimedOut:
             return ()
         except RetryAfter as exc:
-            await _pause(stop, _retry_seconds(exc))
+            await _pause(stop, retry_seconds(exc))
             return ()
         except (Conflict, NetworkError, TelegramError) as exc:
             await self._back_off(stop, exc)
@@ -265,14 +263,6 @@ class Poller:
         self._failures += 1
         logger.warning("getUpdates failed (%s); trying again in %.0f s", exc, wait)
         await _pause(stop, wait)
-
-
-def _retry_seconds(exc: RetryAfter) -> float:
-    """A 429's wait in seconds (python-telegram-bot 22 warns that its type will change)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:

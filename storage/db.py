@@ -78,6 +78,8 @@ class _Writers:
         """The writers' connection (the caller holds the lock)."""
         conn = self.connection
         if conn is None or conn.closed or conn.invalidated:
+            # The turns begin on the driver (_immediate); should SQLAlchemy ever begin on this
+            # connection itself, it too takes the write lock at once.
             immediate = engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
             conn = self.connection = await immediate.connect()
         return conn
