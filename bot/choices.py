@@ -58,14 +58,13 @@ def contracts_with_command(books: Mapping[str, Rulebook], command: str) -> list[
 
 
 def report_commands(rulebooks: Mapping[str, Rulebook]) -> frozenset[str]:
-    """Every command some rulebook takes as a report: its items' aliases and codes."""
+    """Every command some rulebook takes as a report (``item_by_command`` decides)."""
     return frozenset(
         name
         for book in rulebooks.values()
         for item in book.items
-        if reportable(book, item)
         for name in (item.alias, item.code)
-        if name is not None and name == name.lower()
+        if name is not None and item_by_command(book, name) is not None
     )
 
 

@@ -25,7 +25,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, event, exc, make_url
+from sqlalchemy import Connection, Engine, event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -117,8 +117,7 @@ def _sqlite_begin(conn: Connection) -> None:
     try:
         cursor.execute(sql)
     except sqlite3.Error as error:
-        dialect = conn.dialect
-        raise exc.DBAPIError.instance(sql, (), error, sqlite3.Error, dialect=dialect) from error
+        raise sqlite_inline.as_sqlalchemy_error(sql, (), error, conn.dialect) from error
     finally:
         cursor.close()
 
@@ -227,8 +226,7 @@ async def _driver_call(conn: Connection, sql: str, call: Awaitable[None]) -> Non
     try:
         await call
     except sqlite3.Error as error:
-        dialect = conn.dialect
-        raise exc.DBAPIError.instance(sql, (), error, sqlite3.Error, dialect=dialect) from error
+        raise sqlite_inline.as_sqlalchemy_error(sql, (), error, conn.dialect) from error
 
 
 def display_url(url: str) -> str:

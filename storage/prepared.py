@@ -111,8 +111,8 @@ class Prepared:
         try:
             rows, rowcount = await inline.run(compiled.sql, arguments)
         except sqlite3.Error as error:
-            raise exc.DBAPIError.instance(
-                compiled.sql, arguments, error, sqlite3.Error, dialect=conn.dialect
+            raise sqlite_inline.as_sqlalchemy_error(
+                compiled.sql, arguments, error, conn.dialect
             ) from error
         return Outcome(compiled.rows(rows, None), rowcount)
 

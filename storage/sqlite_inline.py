@@ -30,12 +30,14 @@ from collections.abc import Callable, Iterable, Sequence
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from sqlalchemy import exc
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_dbapi,
     SQLiteDialect_aiosqlite,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.util.concurrency import await_
 
 if TYPE_CHECKING:
@@ -48,6 +50,13 @@ BUSY_TIMEOUT_SECONDS = 30.0
 _LOCKED = ("database is locked", "database table is locked")
 
 T = TypeVar("T")
+
+
+def as_sqlalchemy_error(
+    sql: str, parameters: Any, error: sqlite3.Error, dialect: Dialect
+) -> exc.StatementError:
+    """A sqlite3 error from a call made on the driver directly, as SQLAlchemy would raise it."""
+    return exc.DBAPIError.instance(sql, parameters, error, sqlite3.Error, dialect=dialect)
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
