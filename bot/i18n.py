@@ -401,8 +401,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     **HARDENING_MESSAGES,  # the database unreachable (issue 7)
 }
 
-TIME_FORMAT = "%Y-%m-%d %H:%M"
-
 
 def language_of(chosen: str | None, telegram_code: str | None, default: str) -> str:
     """The user's language: their /lang choice, else their Telegram language, else the default."""
@@ -430,7 +428,10 @@ def show(lang: str, value: Any) -> str:
     if isinstance(value, Decimal):
         return number(value)
     if isinstance(value, dt.datetime):
-        return value.strftime(TIME_FORMAT)
+        # ``2026-07-15 08:40`` from the fields: strftime goes through the C library's locale
+        # and time zone on every call, several times the cost on a bot idle between messages
+        day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        return f"{day} {value.hour:02d}:{value.minute:02d}"
     if isinstance(value, list | tuple):
         return ", ".join(show(lang, v) for v in value) or "—"
     return str(value)

@@ -17,6 +17,7 @@ from bot.errors import BotError
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]{3,32}))?$")
 _CLOCK = re.compile(r"^(?P<h>[0-9]{1,2})[:：](?P<m>[0-9]{2})$")
 _DATE = re.compile(r"^(?:(?P<y>[0-9]{4})-)?(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})$")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _QUANTITY = re.compile(r"^[x×*](?P<n>[0-9]+(?:\.[0-9]+)?)$", re.IGNORECASE)
 _NUMBER_SUFFIXES = ("minutes", "minute", "mins", "min", "分钟", "%")
 _AT_WORDS = frozenset({"at", "在", "于"})
@@ -103,7 +104,7 @@ def read_number(token: str) -> Decimal | None:
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text.removesuffix(suffix)
             break
-    if not re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", text):
+    if not _NUMBER.fullmatch(text):
         return None
     try:
         return Decimal(text)

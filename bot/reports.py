@@ -51,7 +51,7 @@ class Draft:
     photos: tuple[Photo, ...] = field(default_factory=tuple)
 
     def with_photos(self, photos: tuple[Photo, ...]) -> Draft:
-        return replace(self, photos=photos)
+        return self if photos == self.photos else replace(self, photos=photos)
 
 
 @dataclass(frozen=True, slots=True)

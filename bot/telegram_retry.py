@@ -16,7 +16,6 @@ rate limiter and use :func:`with_retries`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import warnings
@@ -128,8 +127,8 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
         chat_id = data.get("chat_id")
         if chat_id is None:
             return ()
-        with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)  # (a chat id may come as a string)
+        if isinstance(chat_id, str) and chat_id.lstrip("-").isdecimal():
+            chat_id = int(chat_id)  # (a chat id may come as a string; "@name" is a channel)
         group = isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0)
         return (self._group(chat_id), self._overall) if group else (self._overall,)
 

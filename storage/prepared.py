@@ -157,9 +157,9 @@ class Prepared:
 def pending(session: AsyncSession) -> bool:
     """Whether the session holds changes not yet sent to the database."""
     sync = session.sync_session
-    if not sync.identity_map:  # (changed and deleted objects are in the identity map)
-        return bool(sync.new)
-    return bool(sync.new or sync.dirty or sync.deleted)
+    # The session's own records: its ``new``, ``dirty`` and ``deleted`` build a set on every
+    # call, and a report's statements each ask.
+    return bool(sync._new or sync._deleted or sync.identity_map.check_modified())
 
 
 def _arguments(conn: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -65,15 +65,20 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 async def _patiently(call: Callable[[], T]) -> T:
     """Run ``call``; while SQLite answers that another process holds its lock, wait and retry."""
+    try:
+        return call()
+    except sqlite3.OperationalError as error:
+        if not _is_busy(error):
+            raise
     pause, deadline = BUSY_FIRST_SLEEP, time.monotonic() + BUSY_TIMEOUT_SECONDS
     while True:
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, BUSY_MAX_SLEEP)
         try:
             return call()
         except sqlite3.OperationalError as error:
             if not _is_busy(error) or time.monotonic() + pause > deadline:
                 raise
-        await asyncio.sleep(pause)
-        pause = min(pause * 2, BUSY_MAX_SLEEP)
 
 
 class Cursor:

@@ -81,6 +81,19 @@ async def test_a_sessions_pending_rows_are_written_before_the_statement(
     assert await by_telegram_id.first(session, tid=99) == ("Pending",)
 
 
+async def test_a_sessions_changed_and_deleted_rows_are_written_before_the_statement(
+    session: AsyncSession,
+) -> None:
+    renamed = Person(telegram_user_id=98, display_name="Before", created_at=NOW)
+    gone = Person(telegram_user_id=97, display_name="Gone", created_at=NOW)
+    session.add_all([renamed, gone])
+    await session.flush()
+    renamed.display_name = "After"
+    await session.delete(gone)
+    names = Prepared(select(PEOPLE.c.display_name).where(PEOPLE.c.telegram_user_id < 99))
+    assert await names.all(session) == [("After",)]
+
+
 async def test_the_writers_connection_is_closed_with_the_engine(engine: AsyncEngine) -> None:
     async with write_connection(engine) as conn:
         await claim_update(conn, 8, now=NOW)

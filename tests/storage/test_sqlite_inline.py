@@ -174,3 +174,43 @@ async def test_writers_reuse_one_session_that_starts_clean(engine: AsyncEngine) 
         assert await second.get(ProcessedUpdate, 8) is not None
     async with write_session(session_factory(engine)) as other:
         assert other is not first
+
+
+async def _claimed(engine: AsyncEngine) -> list[int]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(text("SELECT update_id FROM processed_updates ORDER BY 1"))
+        return [row[0] for row in rows]
+
+
+async def test_a_session_never_commits_the_writers_turn_itself(engine: AsyncEngine) -> None:
+    """SQLAlchemy's transaction on the writers' connection outlives the turns (storage.db):
+    a session joins it, so its commit is not the turn's, and the turn's failure undoes all."""
+    sessions = session_factory(engine)
+    with pytest.raises(RuntimeError, match="after the session's commit"):
+        async with write_session(sessions) as session:
+            session.add(ProcessedUpdate(update_id=20, processed_at=NOW))
+            await session.commit()
+            raise RuntimeError("after the session's commit")
+    async with write_session(sessions) as session:
+        session.add(ProcessedUpdate(update_id=21, processed_at=NOW))
+    assert await _claimed(engine) == [21]
+
+
+async def test_turns_after_a_failed_one_and_a_rolled_back_savepoint_write_what_they_say(
+    engine: AsyncEngine,
+) -> None:
+    sessions = session_factory(engine)
+    async with write_session(sessions) as session:
+        session.add(ProcessedUpdate(update_id=30, processed_at=NOW))
+        with pytest.raises(IntegrityError):
+            async with session.begin_nested():
+                session.add(ProcessedUpdate(update_id=30, processed_at=NOW))  # taken
+        session.add(ProcessedUpdate(update_id=31, processed_at=NOW))
+    with pytest.raises(IntegrityError):
+        async with write_session(sessions) as session:
+            session.add(ProcessedUpdate(update_id=32, processed_at=NOW))
+            await session.flush()
+            session.add(ProcessedUpdate(update_id=31, processed_at=NOW))  # taken: all undone
+    async with write_connection(engine) as conn:
+        await conn.execute(text("INSERT INTO processed_updates VALUES (33, '2026-11-02')"))
+    assert await _claimed(engine) == [30, 31, 33]
