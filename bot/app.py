@@ -18,6 +18,7 @@ from bot.logs import install_redaction
 from bot.menus import set_default_menus, set_menu
 from bot.services import actor_of, contract_books
 from bot.settings import Settings
+from bot.telegram_http import JsonRequest
 from bot.telegram_retry import RetryingRateLimiter
 from scoring.loader import load_rulebooks
 from scoring.rulebook import Rulebook
@@ -52,6 +53,7 @@ HANDLER_MODULES = (
 
 ONE_LINE_REPORTS = "handlers.quick"
 RATE_LIMIT_RETRIES = 3
+BOT_CONNECTIONS = 256  # (as python-telegram-bot's ApplicationBuilder; one for getUpdates)
 APPLICATION_NAME = "floorbot"
 CONTEXT_TYPES = ContextTypes(context=FloorContext, bot_data=BotData, user_data=UserData)
 
@@ -106,8 +108,9 @@ def build_application(services: Services, *, rate_limit: bool = True) -> FloorAp
         .context_types(CONTEXT_TYPES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .read_timeout(settings.api_timeout_seconds)
-        .get_updates_read_timeout(settings.api_timeout_seconds)
+        # Calls as JSON bodies (bot.telegram_http); PTB's connection pool sizes.
+        .request(JsonRequest(BOT_CONNECTIONS, read_timeout=settings.api_timeout_seconds))
+        .get_updates_request(JsonRequest(1, read_timeout=settings.api_timeout_seconds))
     )
     if rate_limit:
         # Telegram's limits (about 30 messages a second overall); RetryAfter is retried, and
