@@ -74,6 +74,17 @@ async def test_text_round_trip(fake_telegram: FakeTelegram, echo_app: Applicatio
     assert reply["from"]["is_bot"] is True
 
 
+async def test_a_message_is_stamped_with_when_its_request_arrived(
+    fake_telegram: FakeTelegram, echo_app: Application
+) -> None:
+    """(The bot benchmark times replies by it: the server's own parsing is not the bot's.)"""
+    await fake_telegram.send_text(ALICE, "hello")
+    event = await fake_telegram.wait_for_event(ALICE.chat_id)
+    (call,) = [c for c in fake_telegram.calls if c.method == "sendMessage"]
+    assert event.at == call.at
+    assert event.message["text"] == "echo hello"
+
+
 async def test_button_press_edits_in_place(
     fake_telegram: FakeTelegram, echo_app: Application
 ) -> None:

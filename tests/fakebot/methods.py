@@ -19,7 +19,7 @@ from aiohttp import web
 from tests.fakebot.faults import FaultInjection
 from tests.fakebot.limits import SENDING
 from tests.fakebot.objects import JsonDict
-from tests.fakebot.state import ApiCall, ApiError, visible
+from tests.fakebot.state import ARRIVED, ApiCall, ApiError, visible
 
 # Fields PTB sends as plain strings; every other field is JSON-encoded.
 _STRING_FIELDS = frozenset(
@@ -49,9 +49,11 @@ class BotApiMethods(FaultInjection):
     # -- HTTP ---------------------------------------------------------------------------
 
     async def _handle_api(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()
+        ARRIVED.set(arrived)  # (aiohttp answers each request in a task of its own)
         method = request.match_info["method"]
         params, uploads = await _read_params(request)
-        self.calls.append(ApiCall(method, params, time.monotonic()))
+        self.calls.append(ApiCall(method, params, arrived))
         await self._notify()
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")

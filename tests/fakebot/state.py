@@ -7,6 +7,7 @@ the inline keyboard kept with the message, "message is not modified" on a no-op 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import copy
 import hashlib
 import html
@@ -25,11 +26,15 @@ TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 BOT_ID = 123456789
 BOT_USERNAME = "floorbot_test_bot"
 _TAG = re.compile(r"<[^>]+>")
+# When the request being answered reached the server (set per request by methods.py): a call
+# and the message it sends are stamped with it, so that what they take to parse and answer
+# here is not counted as the bot's time.
+ARRIVED: contextvars.ContextVar[float] = contextvars.ContextVar("arrived")
 
 
 @dataclass(frozen=True, slots=True)
 class ApiCall:
-    """One request the bot made."""
+    """One request the bot made, and when it reached the server."""
 
     method: str
     params: JsonDict
@@ -44,7 +49,7 @@ class BotEvent:
     method: str
     chat_id: int
     message: JsonDict
-    at: float
+    at: float  # when the request that sent or edited it reached the server
 
 
 @dataclass(slots=True)
@@ -207,9 +212,7 @@ class FakeState:
     def _record_send(self, method: str, message: JsonDict) -> JsonDict:
         chat_id = message["chat"]["id"]
         self._messages[(chat_id, message["message_id"])] = message
-        self.events.append(
-            BotEvent("send", method, chat_id, copy.deepcopy(message), time.monotonic())
-        )
+        self.events.append(BotEvent("send", method, chat_id, copy.deepcopy(message), _arrived()))
         return message
 
     def _record_edit(self, method: str, old: JsonDict, new: JsonDict) -> JsonDict:
@@ -224,7 +227,7 @@ class FakeState:
         new["edit_date"] = now_seconds()
         chat_id = new["chat"]["id"]
         self._messages[(chat_id, new["message_id"])] = new
-        self.events.append(BotEvent("edit", method, chat_id, copy.deepcopy(new), time.monotonic()))
+        self.events.append(BotEvent("edit", method, chat_id, copy.deepcopy(new), _arrived()))
         return new
 
     def _file(self, file_id: str) -> StoredFile:
@@ -249,3 +252,8 @@ def visible(text: str, parse_mode: str | None) -> str:
     if parse_mode and parse_mode.upper() == "HTML":
         return html.unescape(_TAG.sub("", text))
     return text
+
+
+def _arrived() -> float:
+    """When the request being answered arrived (now, for a message made outside a request)."""
+    return ARRIVED.get(time.monotonic())
