@@ -79,7 +79,8 @@ async def quick_draft(
         )
     value, quantity = read_numbers(item, parsed.numbers, parsed.quantity)
     when = now if parsed.when is None else parsed.when.resolve(now, book.contract.timezone)
-    check_time(book, when, now)
+    if parsed.when is not None:
+        check_time(book, when, now)  # (before the staff is looked up; "now" is checked on record)
     staff, on_roster = None, None
     if parsed.staff is not None:
         local_day = when.astimezone(ZoneInfo(book.contract.timezone)).date()

@@ -43,13 +43,15 @@ class JsonRequest(HTTPXRequest):
             return await super().do_request(url, method, request_data, *timeouts)
         body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
         # The timeouts not given are the client's own, as HTTPXRequest does it.
-        default = self._client.timeout
-        timeout = httpx.Timeout(
-            connect=_given(connect_timeout, default.connect),
-            read=_given(read_timeout, default.read),
-            write=_given(write_timeout, default.write),
-            pool=_given(pool_timeout, default.pool),
-        )
+        timeouts = (connect_timeout, read_timeout, write_timeout, pool_timeout)
+        timeout = self._client.timeout
+        if not all(isinstance(given, DefaultValue) for given in timeouts):
+            timeout = httpx.Timeout(
+                connect=_given(connect_timeout, timeout.connect),
+                read=_given(read_timeout, timeout.read),
+                write=_given(write_timeout, timeout.write),
+                pool=_given(pool_timeout, timeout.pool),
+            )
         try:
             response = await self._client.request(
                 method, url, headers=JSON_HEADERS, content=body, timeout=timeout
