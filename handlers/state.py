@@ -22,7 +22,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler, filters
 
 from bot.access import public
-from bot.context import FloorApp, FloorContext
+from bot.context import BotData, FloorApp, FloorContext
 from bot.i18n import language_of, t
 from bot.leader import on_leader
 from bot.outage import is_outage
@@ -47,8 +47,6 @@ CONTINUES_WORK = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & (~filte
 async def preload(update: Update, context: FloorContext) -> None:
     """Drop a redelivered update; note the unfinished work of a private message's user."""
     services = context.services
-    if _claims_itself(update, context):
-        return
     try:
         async with services.sessions() as session:
             if await sq.processed(session, update.update_id):
@@ -62,11 +60,6 @@ async def preload(update: Update, context: FloorContext) -> None:
         logger.warning("update %s not handled: the database is unreachable", update.update_id)
         await _say_unavailable(update, context)
         raise ApplicationHandlerStop from exc
-
-
-def _claims_itself(update: Update, context: FloorContext) -> bool:
-    """A one-line report (a rulebook command, not one of the bot's own): see the module."""
-    return context.bot_data.one_line_report(update, captions=True)
 
 
 async def _say_unavailable(update: Update, context: FloorContext) -> None:
@@ -93,8 +86,22 @@ async def sweep(context: FloorContext) -> None:
         await drop_keyboard(context.bot, chat_id, card_id)
 
 
+class _Preload(TypeHandler[Update, FloorContext, None]):
+    """Every update but a one-line report (a rulebook command, not one of the bot's own),
+    which claims its update itself (see the module): it is not even handed to ``preload``."""
+
+    def __init__(self, bot_data: BotData) -> None:
+        super().__init__(Update, preload)
+        self._bot_data = bot_data
+
+    def check_update(self, update: object) -> bool:
+        return isinstance(update, Update) and not self._bot_data.one_line_report(
+            update, captions=True
+        )
+
+
 def register(app: FloorApp) -> None:
-    app.add_handler(TypeHandler(Update, preload), group=FIRST_GROUP)
+    app.add_handler(_Preload(app.bot_data), group=FIRST_GROUP)
     if app.job_queue is not None:
         every = app.bot_data.services.settings.state_sweep_seconds
         app.job_queue.run_repeating(sweep, interval=every, first=every, name="state:sweep")
