@@ -31,10 +31,10 @@ from sqlmodel import col, func, select
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application, build_services, post_init, post_shutdown
-from bot.clock import OffsetClock
-from bot.context import FloorApp, Services
-from bot.settings import Settings
+from bot.app.builder import build_application, build_services, post_init, post_shutdown
+from bot.app.clock import OffsetClock
+from bot.app.context import FloorApp, Services
+from bot.app.settings import Settings
 from scoring.assessment import Event
 from storage.db import BEGIN_MODE, SessionFactory, create_engine, upgrade, write_session
 from storage.models import Entry, ProcessedUpdate, Role

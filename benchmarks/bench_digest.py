@@ -5,7 +5,7 @@ building one contract's period assessment with its chart and official table.
 
 1. Fan-out: ``--managers`` managers, spread over ``--contracts`` contracts (001's rulebook,
    each manager on one contract, subscribed by default), are due the daily digest of
-   15 July 2026, 18:00. The real Application (bot.app: its JobQueue, its rate-limited bot,
+   15 July 2026, 18:00. The real Application (bot.app.builder: its JobQueue, its rate-limited bot,
    the digest runner) sends it to a fake Bot API on loopback that enforces Telegram's flood
    limits — at most 30 messages in any second overall and one a second per chat, 429 with
    retry_after beyond. Measured: one tick of the runner (making the runs and deliveries,
@@ -13,7 +13,7 @@ building one contract's period assessment with its chart and official table.
    limit's minimum (managers / 30 s), the 429s (target: none), and that every manager got
    exactly one message and has one delivery recorded as sent.
 2. Assessment: one contract's period assessment as the bot sends it
-   (``bot.digest_content.period_figures``: the month's events, the earlier months' scores,
+   (``bot.services.digests.content.period_figures``: the month's events, the earlier months' scores,
    the engine, the score day by day, the PNG chart and the .xlsx table, rendering in a
    worker thread) for May 2027 with ``--reports`` reports a month over the eleven months
    before; median of ``--rounds`` (target: under 1 s).
@@ -34,12 +34,12 @@ from pathlib import Path
 
 from sqlmodel import col, func, select
 
-from bot.app import build_application, build_services, post_init, post_shutdown
-from bot.clock import OffsetClock
-from bot.context import FloorApp, Services
-from bot.digest_content import period_figures
-from bot.jobs import runner_of
-from bot.settings import Settings
+from bot.app.builder import build_application, build_services, post_init, post_shutdown
+from bot.app.clock import OffsetClock
+from bot.app.context import FloorApp, Services
+from bot.app.jobs import runner_of
+from bot.app.settings import Settings
+from bot.services.digests.content import period_figures
 from scoring.assessment import Event
 from scoring.periods import parse_period
 from storage.db import create_engine, upgrade, write_session

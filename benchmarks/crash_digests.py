@@ -35,8 +35,8 @@ from sqlmodel import select
 
 from benchmarks.crash_reports import drop_postgres, scratch_postgres
 from benchmarks.crashloop import BotProcess, kill_and_restart
-from bot.app import build_services
-from bot.settings import Settings
+from bot.app.builder import build_services
+from bot.app.settings import Settings
 from storage.db import create_engine, session_factory, upgrade, write_session
 from storage.directory import add_contract, ensure_person, grant_role
 from storage.models import DigestDelivery, Role

@@ -31,8 +31,8 @@ from pathlib import Path
 from sqlalchemy import make_url
 
 from benchmarks.crashloop import BotProcess, kill_and_restart
-from bot.app import build_services
-from bot.settings import Settings
+from bot.app.builder import build_services
+from bot.app.settings import Settings
 from storage.db import create_engine, upgrade, write_session
 from storage.models import Role
 from tests.bot.world import A, add_member, seed

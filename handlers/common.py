@@ -19,14 +19,14 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import filters
 
-from bot.access import Actor
-from bot.context import FloorContext
-from bot.errors import AlreadyHandled, BotError, KeptBotError
-from bot.i18n import language_of
-from bot.reports import Photo
-from bot.services import TelegramUser, load_actor
+from bot.app.context import FloorContext
+from bot.services.drafts import Photo
+from bot.services.errors import AlreadyHandled, BotError, KeptBotError
+from bot.services.people import TelegramUser, load_actor
+from bot.services.permissions import Actor
 from bot.telegram_retry import DOWNLOAD_RETRIES, with_retries
-from bot.texts import render_error
+from bot.texts.i18n import language_of
+from bot.texts.reports import render_error
 from storage import bot_queries as bq
 from storage.db import write_session
 from storage.queries import claim_update

@@ -14,11 +14,11 @@ from typing import Protocol, TypeVar
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 
-from bot.access import Actor
-from bot.context import FloorContext
-from bot.i18n import t
-from bot.vendor import Ask, Request, read_request, resolve_ref
-from bot.vendor_texts import choice_rows
+from bot.app.context import FloorContext
+from bot.services.permissions import Actor
+from bot.services.scores import Ask, Request, read_request, resolve_ref
+from bot.texts.i18n import t
+from bot.texts.vendor import choice_rows
 from handlers.common import Done, keyboard, say
 from handlers.vendor_common import look_up
 from scoring.rulebook import Rulebook
@@ -29,7 +29,8 @@ RequestOf = Callable[[Actor], Request]
 
 
 class Fetch(Protocol[T_co]):
-    """A service that answers for one contract and period (bot.vendor.score_report, ledger)."""
+    """A service that answers for one contract and period (bot.services.scores.score_report,
+    ledger)."""
 
     def __call__(
         self,

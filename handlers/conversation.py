@@ -16,10 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import filters
 
-from bot.access import Actor
-from bot.context import BotData, FloorContext
-from bot.guided import Form
-from bot.state import (
+from bot.app.context import BotData, FloorContext
+from bot.services.conversation_state import (
     FORM,
     Album,
     Pending,
@@ -32,6 +30,8 @@ from bot.state import (
     encode_pending,
     pending_kind,
 )
+from bot.services.guided_form import Form
+from bot.services.permissions import Actor
 from handlers.common import Done, transact
 from storage import bot_queries as bq
 from storage import state_queries as sq

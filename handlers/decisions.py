@@ -14,17 +14,25 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.access import Actor
-from bot.context import FloorApp, FloorContext
-from bot.decisions import Choice, Decided, Pending, decidable, decide, decode_choice, encode_choice
-from bot.dispute_cases import STATUS_OF, Outcome
-from bot.errors import BotError
-from bot.i18n import number, t
-from bot.messages_vendor import OUTCOME_LABELS
-from bot.parsing import row_id
-from bot.state import DECISION
-from bot.texts import example_value, render_error
-from bot.vendor_texts import cost_short, decision_text
+from bot.app.context import FloorApp, FloorContext
+from bot.services.conversation_state import DECISION
+from bot.services.decisions import (
+    Choice,
+    Decided,
+    Pending,
+    decidable,
+    decide,
+    decode_choice,
+    encode_choice,
+)
+from bot.services.errors import BotError
+from bot.services.findings import STATUS_OF, Outcome
+from bot.services.parsing import row_id
+from bot.services.permissions import Actor
+from bot.texts.i18n import number, t
+from bot.texts.messages_vendor import OUTCOME_LABELS
+from bot.texts.reports import example_value, render_error
+from bot.texts.vendor import cost_short, decision_text
 from handlers.common import PRIVATE, say
 from handlers.conversation import Open, chat_key, load_slot, save_slot, transact_chat
 from handlers.vendor_common import ending_on_refusal, person_language, send_to

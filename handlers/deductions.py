@@ -12,13 +12,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.access import Actor
-from bot.context import FloorApp, FloorContext
-from bot.dispute_cases import Detail, entry_detail
-from bot.i18n import t
-from bot.parsing import row_id
-from bot.vendor import Ask, Ledger, contract_ref, ledger
-from bot.vendor_texts import Rows, decision_rows, detail_text, ledger_text, pages_of
+from bot.app.context import FloorApp, FloorContext
+from bot.services.findings import Detail, entry_detail
+from bot.services.parsing import row_id
+from bot.services.permissions import Actor
+from bot.services.scores import Ask, Ledger, contract_ref, ledger
+from bot.texts.i18n import t
+from bot.texts.vendor import Rows, decision_rows, detail_text, ledger_text, pages_of
 from handlers.common import PRIVATE, edit, keyboard, say
 from handlers.contract_choice import ContractChoice, RequestOf
 from handlers.vendor_common import look_up, send_photos

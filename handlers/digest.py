@@ -4,7 +4,7 @@ Without a contract a manager of several picks one (buttons ``dg:``); ``today`` g
 day's digest instead. Also here: a person marked as having blocked the bot who writes again
 is unmarked, so their digests resume — by this process at once when it knows of the mark,
 otherwise at its next reload of the marks (every ``FLOORBOT_DIGEST_POLL_SECONDS``, on every
-process), which unmarks whoever wrote to it since (bot.delivery.BlockedChats). An update
+process), which unmarks whoever wrote to it since (bot.services.delivery.BlockedChats). An update
 from anyone else costs no query.
 """
 
@@ -17,17 +17,17 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
-from bot.access import Actor
-from bot.assessment_texts import period_message
-from bot.context import FloorApp, FloorContext
-from bot.digest_access import Ask, require, require_any
-from bot.digest_content import CHART_PERIODS, daily_figures, period_figures
-from bot.digest_texts import daily_message
-from bot.errors import BotError
-from bot.i18n import t
-from bot.jobs import runner_of
-from bot.services import contract_book
-from bot.texts import render_error
+from bot.app.context import FloorApp, FloorContext
+from bot.app.jobs import runner_of
+from bot.services.digests.access import Ask, require, require_any
+from bot.services.digests.content import CHART_PERIODS, daily_figures, period_figures
+from bot.services.errors import BotError
+from bot.services.people import contract_book
+from bot.services.permissions import Actor
+from bot.texts.assessment import period_message
+from bot.texts.digests import daily_message
+from bot.texts.i18n import t
+from bot.texts.reports import render_error
 from handlers.common import PRIVATE, keyboard, read_actor, say
 from scoring.periods import Period, PeriodError, parse_period, period_of
 from scoring.rulebook import Rulebook
@@ -191,7 +191,7 @@ async def reload_blocked(context: FloorContext) -> None:
 
 def register(app: FloorApp) -> None:
     app.add_handler(TypeHandler(Update, unblock), group=UNBLOCK_GROUP)
-    if app.job_queue is not None:  # not bot.jobs' leader-only work: every process reloads
+    if app.job_queue is not None:  # not bot.app.jobs' leader-only work: every process reloads
         every = app.bot_data.services.settings.digest_poll_seconds
         app.job_queue.run_repeating(reload_blocked, every, first=every, name=BLOCKED_JOB)
     app.add_handler(CommandHandler("digest", digest_command, filters=PRIVATE))

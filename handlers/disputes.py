@@ -16,15 +16,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.access import Actor
-from bot.context import FloorApp, FloorContext
-from bot.dispute_cases import Case
-from bot.disputes import Draft, Opened, add_photos, decode_draft, disputable, encode_draft
-from bot.disputes import open_dispute as record_dispute
-from bot.i18n import t
-from bot.parsing import row_id
-from bot.state import DISPUTE_PHOTOS, DISPUTE_REASON
-from bot.vendor_texts import decision_rows, dispute_card
+from bot.app.context import FloorApp, FloorContext
+from bot.services.conversation_state import DISPUTE_PHOTOS, DISPUTE_REASON
+from bot.services.disputes import Draft, Opened, add_photos, decode_draft, disputable, encode_draft
+from bot.services.disputes import open_dispute as record_dispute
+from bot.services.findings import Case
+from bot.services.parsing import row_id
+from bot.services.permissions import Actor
+from bot.texts.i18n import t
+from bot.texts.vendor import decision_rows, dispute_card
 from handlers.common import PRIVATE, download_photo, drop_keyboard, keyboard, say
 from handlers.conversation import Open, chat_key, load_slot, save_slot, transact_chat
 from handlers.vendor_common import (

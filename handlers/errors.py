@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.context import FloorApp, FloorContext
-from bot.i18n import t
-from bot.outage import is_outage
+from bot.app.context import FloorApp, FloorContext
+from bot.app.outage import is_outage
+from bot.texts.i18n import t
 from handlers.common import default_language, read_actor
 
 logger = logging.getLogger("floorbot.errors")

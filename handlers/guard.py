@@ -10,8 +10,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot.access import public
-from bot.context import FloorApp, FloorContext
+from bot.app.context import FloorApp, FloorContext
+from bot.services.permissions import public
 from storage.db import write_session
 from storage.queries import claim_update
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.access import public
-from bot.context import FloorApp, FloorContext
-from bot.services import contract_books
-from bot.texts import help_text
+from bot.app.context import FloorApp, FloorContext
+from bot.services.people import contract_books
+from bot.services.permissions import public
+from bot.texts.reports import help_text
 from handlers.common import PRIVATE, read_actor, say
 
 

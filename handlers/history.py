@@ -9,11 +9,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.access import Actor
-from bot.context import FloorApp, FloorContext
-from bot.i18n import t
-from bot.vendor import Ask, History, Request, read_request, resolve_ref, score_history
-from bot.vendor_texts import choice_rows, history_text
+from bot.app.context import FloorApp, FloorContext
+from bot.services.permissions import Actor
+from bot.services.scores import Ask, History, Request, read_request, resolve_ref, score_history
+from bot.texts.i18n import t
+from bot.texts.vendor import choice_rows, history_text
 from handlers.common import PRIVATE, keyboard, say
 from handlers.vendor_common import look_up
 from scoring.chart import score_chart

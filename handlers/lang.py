@@ -6,11 +6,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.access import Actor, public
-from bot.context import FloorApp, FloorContext
-from bot.i18n import LANGUAGES, t
-from bot.menus import set_menu
-from bot.services import choose_language, contract_books
+from bot.app.context import FloorApp, FloorContext
+from bot.app.menus import set_menu
+from bot.services.people import choose_language, contract_books
+from bot.services.permissions import Actor, public
+from bot.texts.i18n import LANGUAGES, t
 from handlers.common import PRIVATE, keyboard, read_actor, say, telegram_user, transact
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}

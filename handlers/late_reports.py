@@ -15,15 +15,15 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
-from bot.access import Actor
-from bot.context import FloorApp, FloorContext
-from bot.digest_content import period_score
-from bot.digest_texts import late_request_message, late_what
-from bot.i18n import language_of, t
-from bot.late_reports import Decision, decide
-from bot.parsing import row_id
-from bot.reports import cost_of
-from bot.services import contract_book
+from bot.app.context import FloorApp, FloorContext
+from bot.services.digests.content import period_score
+from bot.services.drafts import cost_of
+from bot.services.late_reports import Decision, decide
+from bot.services.parsing import row_id
+from bot.services.people import contract_book
+from bot.services.permissions import Actor
+from bot.texts.digests import late_request_message, late_what
+from bot.texts.i18n import language_of, t
 from handlers.common import edit, transact
 from storage import delivery_queries as dlq
 from storage import digest_queries as dq

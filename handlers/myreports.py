@@ -6,11 +6,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.access import Action, Actor, checks
-from bot.context import FloorApp, FloorContext
-from bot.reporting import my_reports
-from bot.services import contract_books
-from bot.texts import my_reports_text
+from bot.app.context import FloorApp, FloorContext
+from bot.services.people import contract_books
+from bot.services.permissions import Action, Actor, checks
+from bot.services.reporting import my_reports
+from bot.texts.reports import my_reports_text
 from handlers.common import PRIVATE, say, transact
 from scoring.rulebook import Rulebook
 from storage.bot_queries import ReportRow

@@ -15,15 +15,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.access import Action, Actor, checks, public
-from bot.context import BotData, FloorApp, FloorContext
-from bot.errors import BotError
-from bot.i18n import t
-from bot.parsing import command_name
-from bot.reporting import Recorded, add_photos, quick_report
-from bot.reports import Photo
-from bot.state import Album, Pending
-from bot.texts import EXAMPLE_STAFF
+from bot.app.context import BotData, FloorApp, FloorContext
+from bot.services.conversation_state import Album, Pending
+from bot.services.drafts import Photo
+from bot.services.errors import BotError
+from bot.services.parsing import command_name
+from bot.services.permissions import Action, Actor, checks, public
+from bot.services.reporting import Recorded, add_photos, quick_report
+from bot.texts.i18n import t
+from bot.texts.reports import EXAMPLE_STAFF
 from handlers.common import (
     PRIVATE,
     Done,

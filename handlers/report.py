@@ -13,14 +13,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.access import Action, Actor, checks, public, require, require_any
-from bot.choices import books_for
-from bot.context import FloorApp, FloorContext
-from bot.errors import BotError
-from bot.guided import Form
-from bot.i18n import t
-from bot.reports import Photo
-from bot.state import FORM
+from bot.app.context import FloorApp, FloorContext
+from bot.services.choices import books_for
+from bot.services.conversation_state import FORM
+from bot.services.drafts import Photo
+from bot.services.errors import BotError
+from bot.services.guided_form import Form
+from bot.services.permissions import Action, Actor, checks, public, require, require_any
+from bot.texts.i18n import t
 from handlers import report_inputs as inputs
 from handlers.common import PRIVATE, download_photo, drop_keyboard, say
 from handlers.conversation import Open, chat_key, load_form, save_form, transact_chat

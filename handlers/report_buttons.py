@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import CallbackQuery, Message, Update
 
-from bot.access import Action, Actor, checks
-from bot.context import FloorContext
-from bot.errors import BotError
-from bot.guided import Form, Step
-from bot.i18n import t
-from bot.reporting import Recorded, record
-from bot.texts import render_error
+from bot.app.context import FloorContext
+from bot.services.errors import BotError
+from bot.services.guided_form import Form, Step
+from bot.services.permissions import Action, Actor, checks
+from bot.services.reporting import Recorded, record
+from bot.texts.i18n import t
+from bot.texts.reports import render_error
 from handlers import report_inputs as inputs
 from handlers.common import edit, read_actor, recorded_entry, say
 from handlers.conversation import chat_key, load_form, save_form, transact_chat

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.choices import resolve_staff, sections
-from bot.errors import BotError
-from bot.guided import EDITABLE, Form, Step
-from bot.parsing import parse_when_text, read_number
-from bot.reports import check_quantity, check_time, check_value, format_number, needs_staff
+from bot.services.choices import resolve_staff, sections
+from bot.services.drafts import check_quantity, check_time, check_value, format_number, needs_staff
+from bot.services.errors import BotError
+from bot.services.guided_form import EDITABLE, Form, Step
+from bot.services.parsing import parse_when_text, read_number
 from scoring.rulebook import ItemKind, Rulebook
 
 

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 
-from bot.access import Actor
-from bot.choices import commonest_first, sections, staff_choices
-from bot.context import FloorContext
-from bot.guided import Form, Step
-from bot.i18n import t
-from bot.reports import asks_quantity, cost_of, needs_staff
-from bot.texts import item_hints, report_lines, short
+from bot.app.context import FloorContext
+from bot.services.choices import commonest_first, sections, staff_choices
+from bot.services.drafts import asks_quantity, cost_of, needs_staff
+from bot.services.guided_form import Form, Step
+from bot.services.permissions import Actor
+from bot.texts.i18n import t
+from bot.texts.reports import item_hints, report_lines, short
 from handlers.common import drop_keyboard, edit, keyboard, say
 from handlers.conversation import chat_key, set_card
 from scoring.rulebook import ItemKind, Rulebook

@@ -2,7 +2,7 @@
 
 Settings: ``daily 18:30``, ``assessment 24 09:00``, ``reminder 16:00``, ``days weekdays``;
 ``off`` turns one off. Times are the contract's local time. A change takes effect at once:
-the contract's jobs are set again (bot.jobs).
+the contract's jobs are set again (bot.app.jobs).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.access import Actor
-from bot.context import FloorApp, FloorContext
-from bot.digest_access import Ask, require, require_any
-from bot.digest_schedule import (
+from bot.app.context import FloorApp, FloorContext
+from bot.app.jobs import schedule_jobs
+from bot.services.digests.access import Ask, require, require_any
+from bot.services.digests.schedule import (
     KEY_DAILY,
     KEY_PERIOD,
     KEY_REMINDER,
@@ -27,11 +27,11 @@ from bot.digest_schedule import (
     next_due,
     parse_schedule,
 )
-from bot.digest_texts import schedule_message
-from bot.errors import BotError
-from bot.i18n import t
-from bot.jobs import schedule_jobs
-from bot.services import contract_book
+from bot.services.errors import BotError
+from bot.services.people import contract_book
+from bot.services.permissions import Actor
+from bot.texts.digests import schedule_message
+from bot.texts.i18n import t
 from handlers.common import PRIVATE, say, transact
 from storage import digest_queries as dq
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import FloorApp, FloorContext
-from bot.vendor import Ask, score_report
-from bot.vendor_texts import score_text
+from bot.app.context import FloorApp, FloorContext
+from bot.services.scores import Ask, score_report
+from bot.texts.vendor import score_text
 from handlers.common import PRIVATE, say
 from handlers.contract_choice import ContractChoice, RequestOf
 

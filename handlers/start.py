@@ -9,13 +9,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.access import Action, Actor, checks, public
-from bot.context import FloorApp, FloorContext
-from bot.i18n import t
-from bot.menus import set_menu
-from bot.services import Registered, contract_book, contract_books, make_invite
-from bot.services import register as redeem
-from bot.texts import EXAMPLE_STAFF, common_items, example_for
+from bot.app.context import FloorApp, FloorContext
+from bot.app.menus import set_menu
+from bot.services.people import Registered, contract_book, contract_books, make_invite
+from bot.services.people import register as redeem
+from bot.services.permissions import Action, Actor, checks, public
+from bot.texts.i18n import t
+from bot.texts.reports import EXAMPLE_STAFF, common_items, example_for
 from handlers.common import PRIVATE, default_language, read_actor, say, telegram_user, transact
 from scoring.rulebook import Rulebook
 from storage.models import Invite, Role

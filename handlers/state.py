@@ -9,7 +9,7 @@ private message other than a command (but /cancel), the kinds of unfinished work
 it the same way (the ``Open`` filter of handlers.conversation). A database that cannot be
 reached is said once, here.
 
-A job on the leading process (bot.leader) removes expired conversation state and takes the
+A job on the leading process (bot.app.leader) removes expired conversation state and takes the
 buttons away from report forms that timed out.
 """
 
@@ -21,12 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler, filters
 
-from bot.access import public
-from bot.context import BotData, FloorApp, FloorContext
-from bot.i18n import language_of, t
-from bot.leader import on_leader
-from bot.outage import is_outage
-from bot.state import FORM, decode_form
+from bot.app.context import BotData, FloorApp, FloorContext
+from bot.app.leader import on_leader
+from bot.app.outage import is_outage
+from bot.services.conversation_state import FORM, decode_form
+from bot.services.permissions import public
+from bot.texts.i18n import language_of, t
 from handlers.common import default_language, drop_keyboard, say
 from handlers.conversation import chat_key
 from storage import state_queries as sq

@@ -14,11 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.access import Actor
-from bot.context import FloorApp, FloorContext
-from bot.digest_access import Ask, require_any
-from bot.errors import BotError
-from bot.i18n import t
+from bot.app.context import FloorApp, FloorContext
+from bot.services.digests.access import Ask, require_any
+from bot.services.errors import BotError
+from bot.services.permissions import Actor
+from bot.texts.i18n import t
 from handlers.common import PRIVATE, edit, keyboard, say, transact
 from storage import digest_queries as dq
 

@@ -9,12 +9,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.access import Action, Actor, checks
-from bot.context import FloorApp, FloorContext
-from bot.i18n import t
-from bot.parsing import row_id
-from bot.reporting import Recorded, undo
-from bot.texts import report_lines
+from bot.app.context import FloorApp, FloorContext
+from bot.services.parsing import row_id
+from bot.services.permissions import Action, Actor, checks
+from bot.services.reporting import Recorded, undo
+from bot.texts.i18n import t
+from bot.texts.reports import report_lines
 from handlers.common import drop_keyboard, edit, keyboard, transact
 
 

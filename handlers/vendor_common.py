@@ -16,12 +16,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
-from bot.access import Actor
-from bot.context import FloorContext
-from bot.errors import BotError, KeptBotError
-from bot.i18n import language_of, t
-from bot.services import load_actor
-from bot.texts import render_error
+from bot.app.context import FloorContext
+from bot.services.errors import BotError, KeptBotError
+from bot.services.people import load_actor
+from bot.services.permissions import Actor
+from bot.texts.i18n import language_of, t
+from bot.texts.reports import render_error
 from handlers.common import Done, default_language, read_actor, say, telegram_user
 from handlers.conversation import save_slot
 from storage.models import Person

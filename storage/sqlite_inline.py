@@ -10,7 +10,7 @@ What keeps the loop from stalling:
 
 - Writers inside this process never wait on SQLite's lock: storage.db serialises write
   transactions of one engine with an ``asyncio.Lock`` (one bot process serves a SQLite
-  database: bot.instance), so BEGIN IMMEDIATE finds the database free.
+  database: bot.app.instance), so BEGIN IMMEDIATE finds the database free.
 - Another process (``floorbot import`` while the bot runs) may hold the write lock. The busy
   timeout on these connections is zero and a statement answered "database is locked" is
   retried after an ``asyncio.sleep`` (growing to :data:`BUSY_MAX_SLEEP`), up to the same

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from bot.settings import Settings
+from bot.app.settings import Settings
 from storage.db import create_engine
 
 config = context.config

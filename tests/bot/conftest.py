@@ -15,10 +15,10 @@ import asyncpg
 import pytest
 from sqlalchemy import make_url
 
-from bot.app import build_application, build_services, post_init, post_shutdown
-from bot.clock import OffsetClock
-from bot.context import FloorApp, Services
-from bot.settings import Settings
+from bot.app.builder import build_application, build_services, post_init, post_shutdown
+from bot.app.clock import OffsetClock
+from bot.app.context import FloorApp, Services
+from bot.app.settings import Settings
 from scoring.loader import load_rulebooks
 from scoring.rulebook import Rulebook
 from storage.db import create_engine, upgrade

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlmodel import col, select
 
-from bot.access import ALLOWED, Action
+from bot.services.permissions import ALLOWED, Action
 from scoring.assessment import Event
 from storage.bot_queries import person_by_telegram_id
 from storage.db import write_session

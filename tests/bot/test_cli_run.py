@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.app import build_services
-from bot.cli import app as cli
+from bot.app.builder import build_services
+from bot.cli.main import app as cli
 from storage.db import create_engine, upgrade
 from tests.bot.conftest import bot_settings
 from tests.bot.world import STRANGER, seed
@@ -90,7 +90,7 @@ async def seeded_url(tmp_path: Path, fake_telegram: FakeTelegram) -> str:
 
 
 async def _start(tmp_path: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
-    code = "from bot.cli import main; main()"
+    code = "from bot.cli.main import main; main()"
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
@@ -209,7 +209,7 @@ async def _cli(tmp_path: Path, env: dict[str, str], *args: str) -> str:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
-        "from bot.cli import main; main()",
+        "from bot.cli.main import main; main()",
         *args,
         env=env,
         cwd=tmp_path,

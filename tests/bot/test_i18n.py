@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import LANGUAGES, MESSAGES, language_of
+from bot.texts.i18n import LANGUAGES, MESSAGES, language_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*ROOT.glob("bot/*.py"), *ROOT.glob("handlers/*.py")]

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.errors import BotError
-from bot.parsing import command_name, parse_quick, parse_when_text, read_number
+from bot.services.errors import BotError
+from bot.services.parsing import command_name, parse_quick, parse_when_text, read_number
 from tests.bot.world import TZ
 
 NOW = dt.datetime(2026, 7, 15, 10, 0, tzinfo=TZ)

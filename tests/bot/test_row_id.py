@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.parsing import MAX_ROW_ID, row_id
+from bot.services.parsing import MAX_ROW_ID, row_id
 
 
 @pytest.mark.parametrize(

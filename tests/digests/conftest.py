@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, build_services
-from bot.clock import OffsetClock
-from bot.context import Services
-from bot.jobs import runner_of
+from bot.app.builder import build_application, build_services
+from bot.app.clock import OffsetClock
+from bot.app.context import Services
+from bot.app.jobs import runner_of
 from scoring.rulebook import Rulebook
 from tests.bot.conftest import (
     Running,

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from sqlmodel import col, select
 
-from bot.clock import OffsetClock
-from bot.context import Services
-from bot.digest_access import ALLOWED, Ask
+from bot.app.clock import OffsetClock
+from bot.app.context import Services
+from bot.services.digests.access import ALLOWED, Ask
 from storage.db import write_session
 from storage.models import Contract, DigestSubscription, LateReport, Person, Role
 from tests.bot.conftest import Running

@@ -6,7 +6,7 @@ import asyncio
 
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from storage.db import create_engine, session_factory
 from storage.models import Contract
 

@@ -20,12 +20,12 @@ from sqlalchemy import text
 from sqlmodel import col, select
 from telegram import Bot
 
-from bot.context import Services
-from bot.digest_schedule import PERIOD, Occurrence, due_now, parse_schedule
-from bot.digests import DigestRunner
-from bot.late_reports import LateReportHeld
-from bot.reporting import quick_report
-from bot.services import TelegramUser, load_actor
+from bot.app.context import Services
+from bot.services.digests.runner import DigestRunner
+from bot.services.digests.schedule import PERIOD, Occurrence, due_now, parse_schedule
+from bot.services.late_reports import LateReportHeld
+from bot.services.people import TelegramUser, load_actor
+from bot.services.reporting import quick_report
 from storage.db import write_session
 from storage.locks import lock_contract
 from storage.models import Contract, Entry

@@ -7,9 +7,9 @@ import io
 
 import openpyxl
 
-from bot.clock import OffsetClock
-from bot.context import Services
-from bot.jobs import job_name
+from bot.app.clock import OffsetClock
+from bot.app.context import Services
+from bot.app.jobs import job_name
 from storage.models import Contract
 from tests.digests.conftest import Launch, tick
 from tests.digests.world import (

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.clock import OffsetClock
-from bot.context import Services
+from bot.app.clock import OffsetClock
+from bot.app.context import Services
 from tests.bot.conftest import stop_bot
 from tests.digests.conftest import Launch, tick
 from tests.digests.world import (

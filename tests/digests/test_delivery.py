@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery import Blocked, Refused, SendLimiter, Unavailable, send_with_retries
+from bot.services.delivery import Blocked, Refused, SendLimiter, Unavailable, send_with_retries
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 

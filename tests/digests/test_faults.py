@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from bot.clock import OffsetClock
-from bot.context import Services
+from bot.app.clock import OffsetClock
+from bot.app.context import Services
 from storage.models import BlockedChat
 from tests.digests.conftest import Launch, tick
 from tests.digests.world import BOSS, MANAGER, MANAGER_B, deliveries, local, sent_before

@@ -19,9 +19,9 @@ import openpyxl
 from matplotlib import image
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
-from bot.clock import OffsetClock
-from bot.context import Services
+from bot.app.clock import OffsetClock
+from bot.app.context import Services
+from bot.cli.main import app as cli
 from storage.db import write_session
 from storage.models import Dispute, DisputeStatus
 from tests.digests.conftest import Launch, tick

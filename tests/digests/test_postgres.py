@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import OffsetClock
-from bot.context import Services
+from bot.app.clock import OffsetClock
+from bot.app.context import Services
 from tests.digests import test_daily, test_faults, test_period, test_processes
 from tests.digests.conftest import Launch
 

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from bot.assessment_texts import period_message
-from bot.context import Services
-from bot.digest_content import daily_figures, period_figures
-from bot.digest_texts import MESSAGE_LIMIT, daily_message
-from bot.i18n import number
-from bot.reports import BOT_KINDS
-from bot.texts import example_value
+from bot.app.context import Services
+from bot.services.digests.content import daily_figures, period_figures
+from bot.services.drafts import BOT_KINDS
+from bot.texts.assessment import period_message
+from bot.texts.digests import MESSAGE_LIMIT, daily_message
+from bot.texts.i18n import number
+from bot.texts.reports import example_value
 from scoring.assessment import Event
 from scoring.periods import period_of
 from scoring.rulebook import Rulebook

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest_schedule import (
+from bot.services.digests.schedule import (
     DAILY,
     PERIOD,
     REMINDER,

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import update
 from telegram import Bot
 
-from bot.app import build_services
-from bot.clock import OffsetClock
-from bot.context import Services
-from bot.digests import DigestRunner
+from bot.app.builder import build_services
+from bot.app.clock import OffsetClock
+from bot.app.context import Services
+from bot.services.digests.runner import DigestRunner
 from storage.models import DigestDelivery
 from storage.queries import table_of
 from tests.digests.conftest import Launch, tick

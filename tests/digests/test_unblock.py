@@ -16,10 +16,10 @@ from contextlib import asynccontextmanager
 import pytest
 from sqlmodel import select
 
-from bot.app import build_application, build_services, post_init
-from bot.clock import OffsetClock
-from bot.context import Services
-from bot.jobs import runner_of
+from bot.app.builder import build_application, build_services, post_init
+from bot.app.clock import OffsetClock
+from bot.app.context import Services
+from bot.app.jobs import runner_of
 from handlers.digest import BLOCKED_JOB
 from storage.models import BlockedChat
 from tests.bot.conftest import POLL_TIMEOUT, Running, stop_bot

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 from sqlalchemy import make_url
 
-from bot.app import build_services
+from bot.app.builder import build_services
 from storage.db import create_engine, upgrade
 from tests.bot.conftest import (
     POSTGRES_URL,

@@ -16,7 +16,7 @@ import aiohttp
 from tests.fakebot import TOKEN, FakeTelegram
 
 START_TIMEOUT = 30.0
-CLI = "from bot.cli import main; main()"
+CLI = "from bot.cli.main import main; main()"
 
 
 def clean_env(**values: str) -> dict[str, str]:

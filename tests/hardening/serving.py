@@ -1,5 +1,5 @@
-"""The real Application served in this process by bot.serve (polling or webhook), for tests that
-need the production update loop rather than python-telegram-bot's Updater."""
+"""The real Application served in this process by bot.app.serving (polling or webhook), for tests
+that need the production update loop rather than python-telegram-bot's Updater."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import contextlib
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from bot.app import build_application, build_services
-from bot.clock import OffsetClock
-from bot.serve import Polling, Webhook, serve
+from bot.app.builder import build_application, build_services
+from bot.app.clock import OffsetClock
+from bot.app.serving import Polling, Webhook, serve
 from scoring.rulebook import Rulebook
 from tests.bot.conftest import Running, bot_settings
 from tests.bot.world import seed

@@ -17,8 +17,8 @@ import pytest
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
-from bot.instance import acquire
+from bot.app.instance import acquire
+from bot.cli.main import app as cli
 from scoring.assessment import Event
 from storage.db import create_engine, session_factory, upgrade, write_session
 from storage.directory import add_contract

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from bot.app import build_application, build_services
+from bot.app.builder import build_application, build_services
 from handlers.state import sweep
 from storage import state_queries as sq
 from tests.bot.conftest import Running, start_bot, stop_bot

@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from telegram.error import NetworkError
 
-from bot.clock import OffsetClock
-from bot.outage import is_outage
+from bot.app.clock import OffsetClock
+from bot.app.outage import is_outage
 from scoring.rulebook import Rulebook
 from storage.db import create_engine, upgrade
 from tests.bot.conftest import POSTGRES_URL

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.settings import Settings
+from bot.app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTING = re.compile(r"\bFLOORBOT_([A-Z_]+)\b")

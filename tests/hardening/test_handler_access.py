@@ -1,10 +1,10 @@
 """Every handler of the real Application declares its role check, and keeps to it.
 
 The handlers are enumerated from the running Application (every group, inside conversations
-too), so a new command or button without a declaration (bot.access ``@checks``/``@public``, or
-bot.access_declared) fails here. Each checked command, button and one-line report is then sent, with
-its sample input, by every user who lacks the role: no row may appear in the database and
-the user must get an answer (a refusal), never the generic error.
+too), so a new command or button without a declaration (bot.services.permissions
+``@checks``/``@public``, or bot.services.access_declared) fails here. Each checked command, button
+and one-line report is then sent, with its sample input, by every user who lacks the role: no row
+may appear in the database and the user must get an answer (a refusal), never the generic error.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from bot.access import ALLOWED, Access, Action
-from bot.access import access_of as declared_access
-from bot.access_declared import DECLARED
+from bot.services.access_declared import DECLARED
+from bot.services.permissions import ALLOWED, Access, Action
+from bot.services.permissions import access_of as declared_access
 from storage.models import Role
 from tests.bot.conftest import Running
 from tests.bot.world import ADMIN, INSPECTOR, MANAGER, STRANGER, VENDOR
@@ -80,7 +80,9 @@ async def test_every_registered_handler_declares_its_role_check(bot: Running) ->
     handlers = registered(bot)
     assert len(handlers) > 20
     undeclared = sorted({_name(h) for h in handlers if access_of(h.callback) is None})
-    assert undeclared == [], "declare these: bot.access checks/public, or bot.access_declared"
+    assert undeclared == [], (
+        "declare these: bot.services.permissions checks/public, or bot.services.access_declared"
+    )
     for handler in handlers:
         access = access_of(handler.callback)
         assert access is not None

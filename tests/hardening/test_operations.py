@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
+from bot.cli.main import app as cli
 from storage.db import write_session
 from storage.directory import add_contract
 from tests.bot.world import INSPECTOR, NOW, STRANGER
@@ -56,8 +56,8 @@ def test_health_finds_a_contract_without_its_rulebook_and_a_bad_rulebook(
     seeded_sqlite: str, tmp_path: Path
 ) -> None:
     async def orphan() -> None:
-        from bot.app import build_services
-        from bot.settings import Settings
+        from bot.app.builder import build_services
+        from bot.app.settings import Settings
 
         services = build_services(Settings(_env_file=None, database_url=seeded_sqlite))
         async with write_session(services.sessions) as session:

@@ -2,7 +2,7 @@
 
 The fake Bot API answers the first call of each method with a 429 (retry_after), a 5xx, a
 timeout or a cut connection — before carrying it out, as a failing Telegram front does. The
-bot (served by bot.serve, as in production) must show the user exactly what it shows without
+bot (served by bot.app.serving, as in production) must show the user exactly what it shows without
 faults, and store exactly the same, message for message.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from bot.clock import OffsetClock
+from bot.app.clock import OffsetClock
 from scoring.rulebook import Rulebook
 from storage.models import Entry, EntryAction, Evidence
 from tests.bot.conftest import Running

@@ -11,8 +11,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from bot.app import build_application, build_services
-from bot.clock import OffsetClock
+from bot.app.builder import build_application, build_services
+from bot.app.clock import OffsetClock
 from scoring.rulebook import Rulebook
 from tests.bot.conftest import Running, bot_settings, start_bot, stop_bot
 from tests.bot.world import NOW, seed

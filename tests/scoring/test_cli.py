@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from scoring.loader import BUILTIN_DIR
 
 DATA = Path(__file__).parent / "data"

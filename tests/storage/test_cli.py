@@ -10,7 +10,7 @@ from typing import Protocol
 import pytest
 from typer.testing import CliRunner, Result
 
-from bot.cli import app
+from bot.cli.main import app
 from storage.db import create_engine
 from tests.storage.factories import RULEBOOK_DIR, count_entries
 

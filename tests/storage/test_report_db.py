@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 
 JUNE_JULY = (
     "occurred_at,item,quantity,value,staff,note,inspector\n"

@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import build_application, build_services
-from bot.clock import OffsetClock
-from bot.context import Services
+from bot.app.builder import build_application, build_services
+from bot.app.clock import OffsetClock
+from bot.app.context import Services
 from scoring.rulebook import Rulebook
 from storage.bot_queries import person_by_telegram_id, set_language
 from storage.db import write_session

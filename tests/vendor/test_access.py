@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.vendor import ALLOWED, Ask
+from bot.services.scores import ALLOWED, Ask
 from storage.bot_queries import person_by_telegram_id
 from storage.db import write_session
 from storage.dispute_queries import add_dispute

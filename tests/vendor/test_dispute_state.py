@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.app import build_application, build_services
-from bot.clock import OffsetClock
-from bot.serve import Webhook
+from bot.app.builder import build_application, build_services
+from bot.app.clock import OffsetClock
+from bot.app.serving import Webhook
 from handlers.state import sweep
 from scoring.rulebook import Rulebook
 from storage import state_queries as sq

@@ -8,11 +8,11 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.access import Actor
-from bot.decisions import Decided, decide
-from bot.dispute_cases import Outcome
-from bot.errors import BotError
-from bot.services import TelegramUser, load_actor
+from bot.services.decisions import Decided, decide
+from bot.services.errors import BotError
+from bot.services.findings import Outcome
+from bot.services.people import TelegramUser, load_actor
+from bot.services.permissions import Actor
 from storage.bot_queries import person_by_telegram_id
 from storage.db import write_session
 from storage.dispute_queries import add_dispute, settle

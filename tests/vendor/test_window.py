@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import pytest
 
-from bot.access import Actor
-from bot.dispute_cases import Case, objection_days, objection_deadline, read_reduction
-from bot.errors import BotError
-from bot.vendor import Ask, contract_ref, resolve_ref
+from bot.services.errors import BotError
+from bot.services.findings import Case, objection_days, objection_deadline, read_reduction
+from bot.services.permissions import Actor
+from bot.services.scores import Ask, contract_ref, resolve_ref
 from scoring.rulebook import Rulebook
 from storage.dispute_queries import EntryView
 from storage.models import Entry, Role

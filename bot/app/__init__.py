@@ -1,0 +1,1 @@
+"""The application: settings, the builder that wires the bot, its context, serving, jobs."""

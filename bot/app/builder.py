@@ -1,0 +1,166 @@
+"""The one place that builds the bot: services, the Application, its handlers in order, start-up."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Mapping
+from typing import Any, cast
+
+from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
+
+from bot.app.clock import Clock, SystemClock
+from bot.app.context import BotData, FloorApp, FloorContext, Services, UserData
+from bot.app.jobs import start_digests
+from bot.app.leader import leadership_for
+from bot.app.logs import install_redaction
+from bot.app.menus import set_default_menus, set_menu
+from bot.app.settings import Settings
+from bot.services.choices import report_commands
+from bot.services.people import actor_of, contract_books
+from bot.telegram_http import JsonRequest
+from bot.telegram_retry import RetryingRateLimiter
+from scoring.loader import load_rulebooks
+from scoring.rulebook import Rulebook
+from storage import bot_queries as bq
+from storage.db import check_schema, create_engine, session_factory
+
+logger = logging.getLogger("floorbot")
+
+# The order matters: the first matching handler in a group wins, so specific commands come
+# before the guided report, and the one-line reports (which take any other command) last.
+HANDLER_MODULES = (
+    "handlers.state",  # group -1: skip handled updates, note open forms; expired-state sweep
+    "handlers.guard",  # group -1 / 1000: skip redelivered updates, remember handled ones
+    "handlers.start",  # /start CODE, /invite
+    "handlers.help",  # /help
+    "handlers.lang",  # /lang, lang: buttons
+    "handlers.myreports",  # /myreports
+    "handlers.score",  # /score, score: buttons
+    "handlers.deductions",  # /deductions, ded: buttons (detail and evidence photos)
+    "handlers.history",  # /history with its chart, hist: buttons
+    "handlers.disputes",  # /dispute, dsp:o: and dsp:done buttons (before report: its /cancel)
+    "handlers.decisions",  # dsp:u: / dsp:w: / dsp:r: — a manager decides a dispute
+    "handlers.report",  # /report … guided form, rep: buttons, /cancel
+    "handlers.undo",  # undo: buttons
+    "handlers.digest",  # /digest, dg: buttons; unmark people who blocked the bot (group -2)
+    "handlers.subscribe",  # /subscribe, /unsubscribe, sub: buttons
+    "handlers.schedule",  # /schedule
+    "handlers.late_reports",  # late: buttons (approve or reject a report for a closed period)
+    "handlers.quick",  # /late 张三 25, captions, albums, q: buttons, unknown commands
+    "handlers.errors",  # the error handler
+)
+
+ONE_LINE_REPORTS = "handlers.quick"
+RATE_LIMIT_RETRIES = 3
+BOT_CONNECTIONS = 256  # (as python-telegram-bot's ApplicationBuilder; one for getUpdates)
+APPLICATION_NAME = "floorbot"
+CONTEXT_TYPES = ContextTypes(context=FloorContext, bot_data=BotData, user_data=UserData)
+
+
+def file_url(settings: Settings) -> str:
+    """The Bot API file URL: the setting, or the API URL's ``/bot`` turned into ``/file/bot``."""
+    if settings.api_file_url:
+        return settings.api_file_url
+    base = settings.api_base_url
+    return base.removesuffix("/bot") + "/file/bot" if base.endswith("/bot") else base
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """PostgreSQL: test pooled connections before use (a restarted server left them dead, so
+    the bot recovers by itself) and name them, for pg_stat_activity."""
+    if not url.startswith("postgresql"):
+        return {}
+    return {
+        "pool_pre_ping": True,
+        "connect_args": {"server_settings": {"application_name": APPLICATION_NAME}},
+    }
+
+
+def build_services(
+    settings: Settings,
+    clock: Clock | None = None,
+    rulebooks: Mapping[str, Rulebook] | None = None,
+) -> Services:
+    """Settings, the database engine and sessions, the rulebooks and the clock."""
+    engine = create_engine(settings.database_url, **engine_options(settings.database_url))
+    if rulebooks is None:
+        rulebooks = load_rulebooks(settings.extra_rulebook_dirs)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        rulebooks=rulebooks,
+        clock=clock or SystemClock(),
+    )
+
+
+def build_application(services: Services, *, rate_limit: bool = True) -> FloorApp:
+    """The Application with every handler registered, in the order of HANDLER_MODULES."""
+    settings = services.settings
+    token = settings.telegram_token()
+    install_redaction(token)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.api_base_url)
+        .base_file_url(file_url(settings))
+        .context_types(CONTEXT_TYPES)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        # Calls as JSON bodies (bot.telegram_http); PTB's connection pool sizes.
+        .request(JsonRequest(BOT_CONNECTIONS, read_timeout=settings.api_timeout_seconds))
+        .get_updates_request(JsonRequest(1, read_timeout=settings.api_timeout_seconds))
+    )
+    if rate_limit:
+        # Telegram's limits (about 30 messages a second overall); RetryAfter is retried, and
+        # so are 5xx answers, timeouts and cut connections (bot.telegram_retry).
+        limiter = RetryingRateLimiter(
+            max_retries=RATE_LIMIT_RETRIES, network_retries=settings.api_retries
+        )
+        builder = builder.rate_limiter(cast(Any, limiter))
+    app: FloorApp = builder.build()
+    app.bot_data.services = services
+    # One-line reports, the commonest request, are routed first (handlers.quick).
+    importlib.import_module(ONE_LINE_REPORTS).register_first(app)
+    for name in HANDLER_MODULES:
+        importlib.import_module(name).register(app)
+    own = frozenset(
+        command
+        for group in app.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    )
+    app.bot_data.report_commands = report_commands(services.rulebooks) - own
+    return app
+
+
+async def post_init(app: FloorApp) -> None:
+    """Refuse to run on an old schema; set the command menus."""
+    services: Services = app.bot_data.services
+    await check_schema(services.engine)
+    app.bot_data.leader = leadership_for(services.settings)
+    await app.bot_data.leader.start()
+    await set_default_menus(app.bot)
+    await refresh_menus(app)
+    await start_digests(app)  # digest jobs rebuilt from the contracts' schedules (bot.app.jobs)
+    logger.info("bot @%s is ready", app.bot.username)
+
+
+async def refresh_menus(app: FloorApp) -> None:
+    """Every registered user's command menu, for their roles and language."""
+    services: Services = app.bot_data.services
+    default = services.settings.default_language
+    async with services.sessions() as session:
+        people = await bq.people_with_roles(session)
+        books = await contract_books(session, services.rulebooks)
+    for found in people:
+        await set_menu(app.bot, actor_of(found, default), books)
+
+
+async def post_shutdown(app: FloorApp) -> None:
+    """Give up the lead of the scheduled jobs; close the database connections."""
+    services: Services = app.bot_data.services
+    await app.bot_data.leader.stop()
+    await services.engine.dispose()

@@ -1,0 +1,71 @@
+"""The command menu each user sees (``setMyCommands`` with scopes), by role and language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from bot.services.digests.access import commands_for as digest_commands
+from bot.services.permissions import Action, Actor
+from bot.services.scores import commands_for as vendor_commands
+from bot.texts.i18n import LANGUAGES, t
+from bot.texts.reports import common_items
+from scoring.rulebook import Rulebook
+
+logger = logging.getLogger(__name__)
+DESCRIPTION_LIMIT = 256
+
+
+def _command(lang: str, name: str) -> BotCommand:
+    return BotCommand(name, t(lang, f"cmd_{name}"))
+
+
+def stranger_commands(lang: str) -> list[BotCommand]:
+    return [_command(lang, name) for name in ("start", "help", "lang")]
+
+
+def commands_for(actor: Actor, books: Mapping[str, Rulebook]) -> list[BotCommand]:
+    """The commands this user may use: reporting for inspectors, invites for managers."""
+    lang = actor.language
+    commands: list[BotCommand] = []
+    inspected = actor.contracts_for(Action.REPORT)
+    if inspected:
+        commands.append(_command(lang, "report"))
+        commands.extend(_alias_commands(lang, [books[c] for c in inspected if c in books]))
+        commands += [_command(lang, "myreports"), _command(lang, "cancel")]
+    if actor.contracts_for(Action.INVITE):
+        commands.append(_command(lang, "invite"))
+    commands.extend(_command(lang, name) for name in vendor_commands(actor))
+    commands.extend(_command(lang, name) for name in digest_commands(actor))
+    return [*commands, _command(lang, "help"), _command(lang, "lang")]
+
+
+def _alias_commands(lang: str, books: Sequence[Rulebook]) -> list[BotCommand]:
+    seen: dict[str, BotCommand] = {}
+    for book in books:
+        for item in common_items(book):
+            if item.alias and item.alias not in seen:
+                label = item.label.get(lang)[:DESCRIPTION_LIMIT]
+                seen[item.alias] = BotCommand(item.alias, label)
+    return list(seen.values())
+
+
+async def set_default_menus(bot: Bot) -> None:
+    """Strangers' menu in every language (Chinese as the fallback)."""
+    scope = BotCommandScopeAllPrivateChats()
+    await bot.set_my_commands(stranger_commands(LANGUAGES[0]), scope=scope)
+    for lang in LANGUAGES[1:]:
+        await bot.set_my_commands(stranger_commands(lang), scope=scope, language_code=lang)
+
+
+async def set_menu(bot: Bot, actor: Actor, books: Mapping[str, Rulebook]) -> None:
+    """One user's menu, in their language, for their roles (failures are only logged)."""
+    try:
+        await bot.set_my_commands(
+            commands_for(actor, books), scope=BotCommandScopeChat(actor.telegram_id)
+        )
+    except TelegramError as exc:
+        logger.warning("command menu for user %s not set: %s", actor.telegram_id, exc)

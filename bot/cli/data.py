@@ -1,0 +1,320 @@
+"""Data commands: ``import``, ``roster import|list``, ``contract add|list`` and ``invite``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.cli.common import all_rulebooks, fail, settings
+from bot.cli.db import cli_actor, run_on_database
+from bot.services.digests.schedule import ScheduleError, parse_schedule
+from scoring.events_csv import EventsCsvError
+from scoring.rulebook import Rulebook
+from storage.db import session_factory, write_session
+from storage.directory import add_contract, create_invite, get_contract, list_contracts, parse_role
+from storage.errors import InvalidInputError
+from storage.importer import ImportResult, import_events
+from storage.models import Contract, Invite, RosterMember
+from storage.roster import RosterCsvError, RosterImport, import_roster, list_roster, read_roster_csv
+
+DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+DURATION_UNITS = {
+    "m": dt.timedelta(minutes=1),
+    "h": dt.timedelta(hours=1),
+    "d": dt.timedelta(days=1),
+    "w": dt.timedelta(weeks=1),
+}
+DEFAULT_INVITE_LIFETIME = "7d"
+
+ContractOption = Annotated[
+    str, typer.Option("--contract", help="contract id (floorbot contract list)")
+]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}")
+
+
+def _book_for(contract: Contract) -> Rulebook:
+    books = all_rulebooks(settings())
+    book = books.get(contract.rulebook_id)
+    if book is None:
+        fail(
+            f"contract {contract.id} uses rulebook {contract.rulebook_id!r}, which is not "
+            "installed: put its file in a folder listed in FLOORBOT_RULEBOOK_DIRS"
+        )
+    return book
+
+
+# -- floorbot import ----------------------------------------------------------------------
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV of events, the format of `floorbot report`")],
+    contract: ContractOption,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="check the file and say what would happen")
+    ] = False,
+) -> None:
+    """Record a CSV of events in a contract's ledger: all rows or none, never twice."""
+    data = _read(file)
+
+    async def work(engine: AsyncEngine) -> ImportResult:
+        factory = session_factory(engine)
+        async with factory() if dry_run else write_session(factory) as session:
+            found = await get_contract(session, contract)
+            return await import_events(
+                session,
+                contract=found,
+                book=_book_for(found),
+                data=data,
+                source_name=file.name,
+                now=_now(),
+                actor=cli_actor(),
+                dry_run=dry_run,
+            )
+
+    try:
+        result = run_on_database(work)
+    except EventsCsvError as exc:
+        fail(f"{file}: nothing was imported; correct these rows and import again:\n{exc}")
+    typer.echo(_describe_import(result, file, contract))
+
+
+def _describe_import(result: ImportResult, file: Path, contract: str) -> str:
+    if result.same_file_as is not None:
+        earlier = result.same_file_as
+        when = earlier.created_at.strftime("%Y-%m-%d %H:%M UTC")
+        return (
+            f"{file.name} was already imported into {contract} on {when} (batch {earlier.id}, "
+            f"{earlier.rows_recorded} rows): nothing new was recorded."
+        )
+    skipped = (
+        f"; {result.already_recorded} were already recorded and were skipped"
+        if result.already_recorded
+        else ""
+    )
+    if result.dry_run:
+        return (
+            f"Dry run: all {result.rows_read} rows of {file.name} are valid; "
+            f"{result.recorded} would be recorded{skipped}. Nothing was written."
+        )
+    if result.recorded == 0:
+        return (
+            f"{file.name}: all {result.rows_read} rows are already recorded for {contract}: "
+            "nothing new was recorded."
+        )
+    batch = result.batch.id if result.batch is not None else "?"
+    return (
+        f"Recorded {result.recorded} of {result.rows_read} rows from {file.name} "
+        f"into {contract} (batch {batch}){skipped}."
+    )
+
+
+# -- floorbot roster ------------------------------------------------------------------------
+
+
+def roster_import(
+    file: Annotated[
+        Path, typer.Argument(help="CSV: staff_no, name[, role, active_from, active_to]")
+    ],
+    contract: ContractOption,
+) -> None:
+    """Add or update the vendor's staff of a contract from a CSV (all rows or none)."""
+    try:
+        rows = read_roster_csv(_read(file))
+    except RosterCsvError as exc:
+        fail(f"{file}: nothing was imported; correct these rows and import again:\n{exc}")
+
+    async def work(engine: AsyncEngine) -> RosterImport:
+        async with write_session(session_factory(engine)) as session:
+            await get_contract(session, contract)
+            return await import_roster(
+                session, contract_id=contract, rows=rows, now=_now(), actor=cli_actor()
+            )
+
+    result = run_on_database(work)
+    typer.echo(
+        f"Roster of {contract}: {result.added} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged."
+    )
+
+
+def roster_list(contract: ContractOption) -> None:
+    """Show the vendor's staff of a contract."""
+
+    async def work(engine: AsyncEngine) -> list[RosterMember]:
+        async with session_factory(engine)() as session:
+            await get_contract(session, contract)
+            return list(await list_roster(session, contract_id=contract))
+
+    members = run_on_database(work)
+    if not members:
+        typer.echo(
+            f"The roster of {contract} is empty: "
+            f"`floorbot roster import --contract {contract} FILE.csv` adds staff."
+        )
+        return
+    for m in members:
+        span = f"{m.active_from or '…'} – {m.active_to or '…'}"
+        typer.echo(f"{m.staff_no}\t{m.name}\t{m.role or '-'}\t{span}")
+
+
+# -- floorbot contract ----------------------------------------------------------------------
+
+
+def _schedule(pairs: list[str]) -> dict[str, str]:
+    schedule: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            fail(f"--schedule {pair!r} must be KEY=VALUE, e.g. --schedule daily_digest=18:00")
+        schedule[key.strip()] = value.strip()
+    return schedule
+
+
+def contract_add(
+    contract_id: Annotated[str, typer.Argument(help="new contract id, e.g. haidian-2026")],
+    rulebook_id: Annotated[
+        str, typer.Option("--rulebook", help="rulebook id (floorbot rulebooks list)")
+    ],
+    client: Annotated[
+        str | None, typer.Option(help="client's name (default: the rulebook's)")
+    ] = None,
+    vendor: Annotated[
+        str | None, typer.Option(help="vendor's name (default: the rulebook's)")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="IANA time zone (default: the rulebook's)")
+    ] = None,
+    schedule: Annotated[
+        list[str] | None, typer.Option(help="schedule setting KEY=VALUE (repeatable)")
+    ] = None,
+) -> None:
+    """Set up a contract assessed by one of the installed rulebooks."""
+    books = all_rulebooks(settings())
+    book = books.get(rulebook_id)
+    if book is None:
+        known = ", ".join(sorted(books)) or "none"
+        fail(f"unknown rulebook {rulebook_id!r}: installed rulebooks are {known}")
+    settings_map = _schedule(schedule or [])
+    try:
+        parse_schedule(
+            settings_map
+        )  # the digest times (bot.services.digests.schedule), checked now
+    except ScheduleError as exc:
+        fail(str(exc))
+
+    async def work(engine: AsyncEngine) -> Contract:
+        async with write_session(session_factory(engine)) as session:
+            return await add_contract(
+                session,
+                contract_id=contract_id,
+                rulebook_id=book.id,
+                client=client or book.contract.client.zh,
+                vendor=vendor or book.contract.vendor.zh,
+                timezone=timezone or book.contract.timezone,
+                schedule=settings_map,
+                now=_now(),
+                actor=cli_actor(),
+            )
+
+    made = run_on_database(work)
+    typer.echo(
+        f"Added contract {made.id} (rulebook {made.rulebook_id}, time zone {made.timezone})."
+    )
+
+
+def contract_list() -> None:
+    """Show every contract."""
+
+    async def work(engine: AsyncEngine) -> list[Contract]:
+        async with session_factory(engine)() as session:
+            return list(await list_contracts(session))
+
+    contracts = run_on_database(work)
+    if not contracts:
+        typer.echo("No contracts yet: `floorbot contract add ID --rulebook RULEBOOK` adds one.")
+        return
+    for c in contracts:
+        typer.echo(f"{c.id}\t{c.rulebook_id}\t{c.timezone}\t{c.client}\t{c.vendor}")
+
+
+# -- floorbot invite ------------------------------------------------------------------------
+
+
+def parse_lifetime(text: str) -> dt.timedelta:
+    """``7d``, ``12h``, ``30m`` or ``2w`` as a positive duration."""
+    match = DURATION.match(text)
+    if match is None or int(match[1]) == 0:
+        raise InvalidInputError(
+            f"--expires {text!r} is not a duration: write e.g. 7d (days), 12h (hours), "
+            "30m (minutes) or 2w (weeks)"
+        )
+    return int(match[1]) * DURATION_UNITS[match[2]]
+
+
+def invite(
+    contract: ContractOption,
+    role: Annotated[str, typer.Option("--role", help="admin, manager, inspector or vendor_lead")],
+    expires: Annotated[
+        str, typer.Option("--expires", help="how long the code is valid: 7d, 12h, 30m, 2w")
+    ] = DEFAULT_INVITE_LIFETIME,
+) -> None:
+    """Make a one-time invite code; the code is the last line printed."""
+    try:
+        chosen, lifetime = parse_role(role), parse_lifetime(expires)
+    except InvalidInputError as exc:
+        fail(str(exc))
+    now = _now()
+
+    async def work(engine: AsyncEngine) -> tuple[Invite, Contract]:
+        async with write_session(session_factory(engine)) as session:
+            made = await create_invite(
+                session,
+                contract_id=contract,
+                role=chosen,
+                expires_at=now + lifetime,
+                now=now,
+                created_via=cli_actor(),
+            )
+            return made, await get_contract(session, contract)
+
+    made, found = run_on_database(work)
+    until = made.expires_at.astimezone(ZoneInfo(found.timezone)).strftime("%Y-%m-%d %H:%M")
+    typer.echo(
+        f"Invite to contract {found.id} as {made.role}, single use, "
+        f"valid until {until} ({found.timezone})."
+    )
+    username = (settings().bot_username or "").strip().lstrip("@")
+    if username:
+        typer.echo(f"Link: https://t.me/{username}?start={made.code}")
+    else:
+        typer.echo("The person sends /start followed by this code to the bot:")
+    typer.echo(made.code)
+
+
+def register(root: typer.Typer) -> None:
+    root.command("import")(import_command)
+    roster = typer.Typer(help="The vendor's staff roster of a contract.", no_args_is_help=True)
+    roster.command("import")(roster_import)
+    roster.command("list")(roster_list)
+    root.add_typer(roster, name="roster")
+    contract = typer.Typer(help="Contracts: add one, list them.", no_args_is_help=True)
+    contract.command("add")(contract_add)
+    contract.command("list")(contract_list)
+    root.add_typer(contract, name="contract")
+    root.command("invite")(invite)

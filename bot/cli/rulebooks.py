@@ -1,0 +1,115 @@
+"""``floorbot rulebooks list|show|check``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import all_rulebooks, fail, rulebook, settings
+from scoring.loader import RulebookError, load_rulebook
+from scoring.rulebook import Item, ItemKind, Rulebook, walk_sections
+from scoring.xlsx import UNIT_ZH
+
+app = typer.Typer(help="List, show and check contract rulebooks.", no_args_is_help=True)
+
+Lang = Annotated[str | None, typer.Option("--lang", help="zh or en (default: the setting)")]
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="rulebooks")
+
+
+def _lang(lang: str | None) -> str:
+    chosen = lang or settings().default_language
+    if chosen not in ("zh", "en"):
+        fail(f"--lang must be zh or en, not {chosen!r}")
+    return chosen
+
+
+@app.command("list")
+def list_rulebooks(lang: Lang = None) -> None:
+    """Every rulebook: id, client, assessment period, validity."""
+    language = _lang(lang)
+    for book in all_rulebooks(settings()).values():
+        c = book.contract
+        period = book.period.unit
+        typer.echo(f"{book.id}\t{c.client.get(language)}\t{period}\t{c.valid_from}..{c.valid_to}")
+
+
+def _item_text(item: Item, lang: str) -> str:
+    unit = UNIT_ZH.get(item.unit.value, "") if lang == "zh" else f"per {item.unit.value}"
+    if item.tiers:
+        rule = "; ".join(
+            f"{t.label.get(lang) if t.label else t.describe()}: "
+            + (f"{t.points}" if t.points is not None else f"{t.amount or t.percent_of_price}")
+            for t in item.tiers
+        )
+    elif item.kind is ItemKind.KPI and item.kpi is not None:
+        rule = f"target {item.kpi.target.describe()} ({item.kpi.period.value}), "
+        rule += f"{item.kpi.amount_per_miss} CNY per miss"
+    elif item.kind is ItemKind.FEE:
+        rule = f"{item.amount} CNY"
+    elif item.points is not None:
+        sign = "+" if item.kind is ItemKind.BONUS else "-"
+        rule = f"{sign}{item.points}"
+    else:
+        rule = item.kind.value
+    cap = f" (cap {item.cap})" if item.cap is not None else ""
+    alias = f" /{item.alias}" if item.alias else ""
+    return f"    {item.code}{alias}: {item.label.get(lang)} — {unit} {rule}{cap} [{item.clause}]"
+
+
+def _show(book: Rulebook, lang: str) -> list[str]:
+    c = book.contract
+    out = [
+        f"{book.id} (v{book.version}) — {book.title.get(lang)}",
+        f"  client: {c.client.get(lang)}; vendor: {c.vendor.get(lang)}",
+        f"  valid {c.valid_from}..{c.valid_to}, {c.timezone}, period: {book.period.unit}",
+    ]
+    if c.price is not None:
+        out.append(f"  price: {c.price} CNY [{c.price_clause or ''}]")
+    for comp in book.components:
+        out.append(f"  component {comp.code}: {comp.label.get(lang)} ×{comp.weight}")
+    placed: set[str] = set()
+    for card in book.cards:
+        for section in walk_sections(card.sections):
+            cap = f" (cap {section.cap})" if section.cap is not None else ""
+            out.append(f"  [{section.code}] {section.label.get(lang)}{cap}")
+            for item in book.items:
+                if item.section == section.code:
+                    out.append(_item_text(item, lang))
+                    placed.add(item.code)
+    rest = [i for i in book.items if i.code not in placed]
+    if rest:
+        out.append("  other items:" if lang == "en" else "  其他项目：")
+        out.extend(_item_text(i, lang) for i in rest)
+    return out
+
+
+@app.command("show")
+def show(book_id: Annotated[str, typer.Argument(help="rulebook id")], lang: Lang = None) -> None:
+    """Every line of one rulebook, in the chosen language."""
+    language = _lang(lang)
+    typer.echo("\n".join(_show(rulebook(settings(), book_id), language)))
+
+
+@app.command("check")
+def check(
+    files: Annotated[list[Path], typer.Argument(help="rulebook YAML files to validate")],
+) -> None:
+    """Validate rulebook files: exit 0 with a summary, or non-zero with file, field and reason."""
+    bad = 0
+    for path in files:
+        try:
+            book = load_rulebook(path)
+        except RulebookError as exc:
+            bad += 1
+            typer.echo(str(exc), err=True)
+            continue
+        counts = {k: sum(1 for i in book.items if i.kind is k) for k in ItemKind}
+        summary = ", ".join(f"{n} {k.value}" for k, n in counts.items() if n)
+        typer.echo(f"{path}: ok — {book.id} v{book.version}, {len(book.items)} items ({summary})")
+    if bad:
+        raise typer.Exit(1)

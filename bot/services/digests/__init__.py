@@ -1,0 +1,1 @@
+"""Digests for managers: when they are due, what they say, and delivering each exactly once."""

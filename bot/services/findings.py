@@ -1,0 +1,259 @@
+"""One finding as a vendor lead or a manager looks at it: its objection window, its detail.
+
+The objection window (000 附件2 第三十二条: "接到通知后的三个工作日内") is the rulebook's
+``objections.working_days``, or the ``default_objection_working_days`` setting where a
+rulebook has none. The vendor is told of a finding when it is recorded: from that moment
+the vendor lead sees it under /deductions and /score. As in Civil Code art. 201 and 203,
+the day of the notice does not count and the last day ends at 24:00 local time; Saturdays
+and Sundays are not working days (public holidays are not known to the bot and count).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.drafts import Cost, check_quantity, check_value, cost_of, format_number
+from bot.services.errors import BotError
+from bot.services.permissions import Actor
+from bot.services.scores import LISTED_KINDS, Ask, book_of, may, require_any, sees_notes
+from scoring.rulebook import Item, ItemKind, Rulebook
+from storage import bot_queries as bq
+from storage import dispute_queries as dq
+from storage.models import DisputeStatus
+
+# Findings a vendor lead may object to: points off, money off, a KPI measurement.
+DISPUTABLE = frozenset({ItemKind.DEDUCTION, ItemKind.FEE, ItemKind.KPI})
+SATURDAY = 5
+_QUANTITY = re.compile(r"^[x×*](?P<n>\d+(?:\.\d+)?)$", re.IGNORECASE)
+_NUMBER = re.compile(r"^(?P<n>\d+(?:\.\d+)?)(?:%|分钟|min|mins|minutes)?$", re.IGNORECASE)
+
+
+class Outcome(StrEnum):
+    """A manager's decision on a dispute (the letter is its callback data)."""
+
+    UPHOLD = "u"
+    WITHDRAW = "w"
+    REDUCE = "r"
+
+
+STATUS_OF: Mapping[Outcome, DisputeStatus] = {
+    Outcome.UPHOLD: DisputeStatus.UPHELD,
+    Outcome.WITHDRAW: DisputeStatus.WITHDRAWN,
+    Outcome.REDUCE: DisputeStatus.ADJUSTED,
+}
+
+
+# -- the objection window ---------------------------------------------------------------------
+
+
+def objection_days(book: Rulebook, default: int) -> int:
+    return book.objections.working_days if book.objections is not None else default
+
+
+def objection_deadline(told: dt.datetime, working_days: int, timezone: str) -> dt.datetime:
+    """The first instant after the window: local midnight ending its last working day."""
+    zone = ZoneInfo(timezone)
+    day = told.astimezone(zone).date()
+    counted = 0
+    while counted < working_days:
+        day += dt.timedelta(days=1)
+        counted += day.weekday() < SATURDAY
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+
+
+# -- one finding ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A finding someone asked about, with its rulebook item and its objection window."""
+
+    view: dq.EntryView
+    book: Rulebook
+    item: Item
+    deadline: dt.datetime  # the first instant after the objection window
+
+    @property
+    def contract_id(self) -> str:
+        return self.view.entry.contract_id
+
+    @property
+    def last_day(self) -> dt.date:
+        """The window's last local day (it ends at 24:00 that day)."""
+        local = self.deadline.astimezone(ZoneInfo(self.book.contract.timezone))
+        return local.date() - dt.timedelta(days=1)
+
+    def cost(self) -> Cost:
+        """What the finding costs as it stands (before the period's caps)."""
+        return cost_of(self.book, self.item, self.view.value, self.view.quantity)
+
+    def original_cost(self) -> Cost:
+        entry = self.view.entry
+        return cost_of(self.book, self.item, entry.value, entry.quantity)
+
+
+async def load_case(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    rulebooks: Mapping[str, Rulebook],
+    entry_id: int,
+    default_days: int,
+) -> Case:
+    """The finding, when the actor may see it; another contract's finding is "unknown"."""
+    require_any(actor, Ask.DEDUCTIONS)
+    view = await dq.entry_view(session, entry_id)
+    if view is None or not may(actor, Ask.DEDUCTIONS, view.entry.contract_id):
+        raise BotError("entry_unknown", entry=entry_id)
+    book = await book_of(session, rulebooks, view.entry.contract_id)
+    item = book.items_by_code.get(view.entry.item)
+    if item is None or item.kind not in LISTED_KINDS:
+        raise BotError("entry_unknown", entry=entry_id)
+    days = objection_days(book, default_days)
+    deadline = objection_deadline(view.entry.created_at, days, book.contract.timezone)
+    return Case(view, book, item, deadline)
+
+
+def figure(cost: Cost) -> Decimal:
+    """One number to compare costs by: points, or money (a met KPI target costs nothing)."""
+    if cost.points is not None:
+        return cost.points
+    if cost.kpi_met:
+        return Decimal(0)
+    return cost.amount or Decimal(0)
+
+
+def why_not_dispute(actor: Actor, case: Case, now: dt.datetime) -> BotError | None:
+    """Why the actor may not dispute this finding now; None when they may."""
+    entry_id = case.view.id
+    if not may(actor, Ask.DISPUTE, case.contract_id):
+        return BotError("forbidden_dispute", contract=case.contract_id)
+    if case.item.kind not in DISPUTABLE:
+        return BotError("not_disputable", entry=entry_id)
+    if case.view.voided:
+        return BotError("dispute_void", entry=entry_id)
+    if case.view.dispute is not None:
+        return BotError("already_disputed", entry=entry_id, dispute=case.view.dispute.id)
+    if now >= case.deadline:
+        told = case.view.entry.created_at.astimezone(ZoneInfo(case.book.contract.timezone))
+        return BotError("window_closed", entry=entry_id, last_day=case.last_day, told=told)
+    return None
+
+
+# -- the detail ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """Everything the detail of one finding shows, for one viewer."""
+
+    case: Case
+    notes: bool  # the viewer may read the inspector's note
+    evidence: tuple[str, ...]  # Telegram file ids of the inspector's photos
+    dispute_photos: tuple[str, ...]  # and of the vendor lead's
+    names: Mapping[int, str]  # people named in it, by person id
+    can_dispute: bool
+    can_decide: bool
+
+
+async def entry_detail(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    rulebooks: Mapping[str, Rulebook],
+    entry_id: int,
+    now: dt.datetime,
+    default_days: int,
+) -> Detail:
+    """One finding in full, with its photos and the buttons this viewer may use."""
+    case = await load_case(
+        session, actor=actor, rulebooks=rulebooks, entry_id=entry_id, default_days=default_days
+    )
+    dispute = case.view.dispute
+    evidence = tuple(e.telegram_file_id for e in await bq.evidence_of(session, entry_id))
+    photos = tuple(await dq.dispute_photos(session, dispute)) if dispute is not None else ()
+    is_open = dispute is not None and dispute.status == DisputeStatus.OPEN.value
+    return Detail(
+        case=case,
+        notes=sees_notes(actor, case.book, case.contract_id),
+        evidence=evidence,
+        dispute_photos=photos,
+        names=await _names(session, case),
+        can_dispute=why_not_dispute(actor, case, now) is None,
+        can_decide=is_open and may(actor, Ask.DECIDE, case.contract_id),
+    )
+
+
+async def _names(session: AsyncSession, case: Case) -> dict[int, str]:
+    dispute = case.view.dispute
+    ids = {case.view.entry.reported_by_id}
+    if dispute is not None:
+        ids |= {dispute.opened_by_id, dispute.resolved_by_id}
+    names = {}
+    for person_id in ids:
+        person = await dq.person_by_id(session, person_id)
+        if person is not None and person.id is not None:
+            names[person.id] = person.display_name
+    return names
+
+
+# -- a reduction ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reduction:
+    """The new value and quantity a manager gave, and the reason."""
+
+    value: str | None
+    quantity: Decimal
+    reason: str
+
+
+def read_reduction(case: Case, text: str) -> Reduction:
+    """``25 clock-in shows 08:25``: the new value (or quantity, ``x2``) first, then the reason."""
+    tokens = text.split()
+    value: Decimal | None = None
+    quantity: Decimal | None = None
+    while tokens:
+        number = _read_number(tokens[0])
+        if number is None:
+            break
+        is_quantity, amount = number
+        if not is_quantity and case.item.value is not None and value is None:
+            value = amount
+        elif quantity is None:
+            quantity = amount
+        else:
+            break
+        tokens.pop(0)
+    if value is None and quantity is None:
+        raise BotError("reduce_usage", item=case.item)
+    reason = " ".join(tokens).strip()
+    if not reason:
+        raise BotError("reason_needed")
+    raw = format_number(value) if value is not None else case.view.value
+    new_quantity = quantity if quantity is not None else case.view.quantity
+    check_value(case.item, raw)
+    check_quantity(case.item, new_quantity)
+    return Reduction(raw, new_quantity, reason)
+
+
+def _read_number(token: str) -> tuple[bool, Decimal] | None:
+    """(is it a quantity ``x2``, the number), or None when the token is no number."""
+    match = _QUANTITY.match(token)
+    is_quantity = match is not None
+    match = match or _NUMBER.match(token)
+    if match is None:
+        return None
+    try:
+        return is_quantity, Decimal(match["n"])
+    except InvalidOperation:
+        return None

@@ -1,0 +1,277 @@
+"""What vendor leads, managers and inspectors may see: the score, the deductions, the history.
+
+Access is checked here, on the server side, for every request: a person sees a contract's
+figures only when they hold a role on it (``SEES``), and a vendor lead never sees the
+inspector's notes when the rulebook marks them internal. Every function takes the session
+(the caller owns the transaction) and ``now``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.errors import BotError
+from bot.services.people import contract_book
+from bot.services.permissions import Actor, Permissions
+from scoring.assessment import Assessment, Event
+from scoring.engine import assess
+from scoring.history import MAX_PERIODS, past_scores
+from scoring.periods import Period, PeriodError, parse_period, period_of, previous_periods
+from scoring.rulebook import ItemKind, Rulebook
+from scoring.trend import running_scores
+from storage import dispute_queries as dq
+from storage.models import ClosedPeriod, Role
+from storage.queries import events_for_period
+
+HISTORY_PERIODS = 12
+# Items whose entries count against (or for) the vendor and are listed by /deductions;
+# ratings and measured inputs (000's votes and headcounts) are periodic figures, not findings.
+LISTED_KINDS = frozenset({ItemKind.DEDUCTION, ItemKind.BONUS, ItemKind.FEE, ItemKind.KPI})
+# Callback data is at most 64 bytes: longer contract ids travel as "#<position>".
+CONTRACT_REF_LIMIT = 24
+_PERIOD_LIKE = re.compile(r"^\d{4}(?:-\d{2}(?:\.\.\d{4}-\d{2})?|[Qq][1-4])$")
+_YEAR_FIRST = re.compile(r"^\d{4}\D")
+EXAMPLE_PERIOD = "2026-07"
+
+
+class Ask(StrEnum):
+    """The requests of this feature that need a role on a contract."""
+
+    SCORE = "score"
+    DEDUCTIONS = "deductions"
+    HISTORY = "history"
+    DISPUTE = "dispute"  # object to a deduction
+    DECIDE = "decide"  # uphold, withdraw or reduce a disputed deduction
+
+
+SEES = frozenset({Role.INSPECTOR, Role.MANAGER, Role.VENDOR_LEAD, Role.ADMIN})
+CLIENT_SIDE = frozenset({Role.INSPECTOR, Role.MANAGER, Role.ADMIN})
+ALLOWED: Mapping[Ask, frozenset[Role]] = {
+    Ask.SCORE: SEES,
+    Ask.DEDUCTIONS: SEES,
+    Ask.HISTORY: SEES,
+    Ask.DISPUTE: frozenset({Role.VENDOR_LEAD}),
+    Ask.DECIDE: frozenset({Role.MANAGER}),
+}
+
+
+# -- access ---------------------------------------------------------------------------------
+
+
+PERMISSIONS = Permissions(ALLOWED)
+may = PERMISSIONS.may
+contracts_for = PERMISSIONS.contracts_for
+require = PERMISSIONS.require
+require_any = PERMISSIONS.require_any
+
+
+def sees_notes(actor: Actor, book: Rulebook, contract_id: str) -> bool:
+    """Inspectors' notes are hidden from the vendor side when the rulebook marks them internal."""
+    return not book.notes_internal or bool(actor.roles.get(contract_id, frozenset()) & CLIENT_SIDE)
+
+
+def commands_for(actor: Actor) -> list[str]:
+    """This feature's commands for the user's menu."""
+    names = ["score", "deductions", "history"] if contracts_for(actor, Ask.SCORE) else []
+    return [*names, "dispute"] if contracts_for(actor, Ask.DISPUTE) else names
+
+
+# -- which contract, which period ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """``/score [CONTRACT] [PERIOD]`` read: the contract (None: to choose) and the period text."""
+
+    contract: str | None
+    period: str | None
+    choices: tuple[str, ...] = ()
+
+
+def read_request(actor: Actor, ask: Ask, args: Sequence[str]) -> Request:
+    """The contract and period named in a command's arguments; several contracts → choose."""
+    period = next((a for a in args if _PERIOD_LIKE.match(a)), None)
+    named = next((a for a in args if not _PERIOD_LIKE.match(a)), None)
+    if named is not None and named not in actor.roles and _YEAR_FIRST.match(named):
+        raise BotError("bad_period", text=named, example=EXAMPLE_PERIOD)  # e.g. "2026-7"
+    if named is not None:
+        require(actor, ask, named)
+        return Request(named, period)
+    contracts = require_any(actor, ask)
+    if len(contracts) == 1:
+        return Request(contracts[0], period)
+    return Request(None, period, tuple(contracts))
+
+
+def contract_ref(actor: Actor, ask: Ask, contract_id: str) -> str:
+    """The contract as callback data carries it: its id, or ``#n`` when the id is long."""
+    if len(contract_id) <= CONTRACT_REF_LIMIT:
+        return contract_id
+    return f"#{contracts_for(actor, ask).index(contract_id)}"
+
+
+def resolve_ref(actor: Actor, ask: Ask, ref: str) -> str:
+    """The contract a callback's reference names, checked against the actor's roles."""
+    if ref.startswith("#"):
+        contracts = require_any(actor, ask)
+        index = ref[1:]
+        if not index.isdecimal() or int(index) >= len(contracts):
+            raise BotError("choice_expired")
+        return contracts[int(index)]
+    require(actor, ask, ref)
+    return ref
+
+
+def choose_period(book: Rulebook, text: str | None, now: dt.datetime) -> Period:
+    """The named period, or the one running now."""
+    if text is None:
+        return period_of(book, now)
+    try:
+        return parse_period(book, text)
+    except PeriodError:
+        example = "2024Q1" if book.period.unit == "quarter" else EXAMPLE_PERIOD
+        raise BotError("bad_period", text=text, example=example) from None
+
+
+async def book_of(
+    session: AsyncSession, rulebooks: Mapping[str, Rulebook], contract_id: str
+) -> Rulebook:
+    return (await contract_book(session, rulebooks, contract_id))[1]
+
+
+# -- the score --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreReport:
+    """A period's assessment as the bot shows it, and whether its figures are final."""
+
+    contract_id: str
+    book: Rulebook
+    assessment: Assessment
+    closed: ClosedPeriod | None
+    disputes: tuple[dq.OpenDispute, ...]
+
+    @property
+    def final(self) -> bool:
+        """Closed, and no dispute about it is waiting for a decision."""
+        return self.closed is not None and not self.disputes
+
+
+async def score_report(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    rulebooks: Mapping[str, Rulebook],
+    contract_id: str,
+    period_text: str | None,
+    now: dt.datetime,
+) -> ScoreReport:
+    """The period's score so far (the running period unless one is named)."""
+    require(actor, Ask.SCORE, contract_id)
+    book = await book_of(session, rulebooks, contract_id)
+    period = choose_period(book, period_text, now)
+    cache = await _events_by_period(session, contract_id, book, [*_earlier(book, period), period])
+    history = past_scores(book, period, lambda p: cache.get(p.label, []), now=now)
+    result = assess(book, cache[period.label], period, now=now, history=history)
+    closed = await dq.closed_period(session, contract_id=contract_id, label=period.label)
+    disputes = await dq.open_disputes(session, contract_id, period)
+    return ScoreReport(contract_id, book, result, closed, tuple(disputes))
+
+
+def _earlier(book: Rulebook, period: Period) -> list[Period]:
+    """The periods before ``period`` that overlap the contract's term."""
+    return [p for p in previous_periods(book, period, MAX_PERIODS) if _in_term(book, p)]
+
+
+def _in_term(book: Rulebook, period: Period) -> bool:
+    return period.end > book.contract.valid_from and period.start <= book.contract.valid_to
+
+
+async def _events_by_period(
+    session: AsyncSession, contract_id: str, book: Rulebook, periods: Sequence[Period]
+) -> dict[str, list[Event]]:
+    return {
+        p.label: await events_for_period(session, contract_id=contract_id, book=book, period=p)
+        for p in periods
+    }
+
+
+# -- the history ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The last periods' scores (oldest first) and the running period's score by day."""
+
+    contract_id: str
+    book: Rulebook
+    period: Period
+    scores: tuple[tuple[str, Decimal | None], ...]
+    days: tuple[tuple[dt.date, Decimal | None], ...]
+
+
+async def score_history(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    rulebooks: Mapping[str, Rulebook],
+    contract_id: str,
+    now: dt.datetime,
+) -> History:
+    """The scores of the last HISTORY_PERIODS periods within the term, up to the running one."""
+    require(actor, Ask.HISTORY, contract_id)
+    book = await book_of(session, rulebooks, contract_id)
+    period = period_of(book, now)
+    shown = [*_earlier(book, period)[-(HISTORY_PERIODS - 1) :], period]
+    cache = await _events_by_period(session, contract_id, book, shown)
+    scores = tuple((p.label, assess(book, cache[p.label], p, now=now).score) for p in shown)
+    views = await dq.entries_in_period(session, contract_id=contract_id, period=period)
+    days = running_scores(book, [_event(v) for v in views if not v.voided], period, now=now)
+    return History(contract_id, book, period, scores, tuple(days))
+
+
+def _event(view: dq.EntryView) -> Event:
+    """An entry as the engine takes it, one by one, with its own time (for the day-by-day trend)."""
+    entry = view.entry
+    return Event(entry.item, entry.occurred_at, view.quantity, view.value, ref=str(view.id))
+
+
+# -- the deductions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """Every finding recorded in a period (voided ones too, marked), newest first."""
+
+    contract_id: str
+    book: Rulebook
+    period: Period
+    views: tuple[dq.EntryView, ...]
+
+
+async def ledger(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    rulebooks: Mapping[str, Rulebook],
+    contract_id: str,
+    period_text: str | None,
+    now: dt.datetime,
+) -> Ledger:
+    """The period's deductions (and bonuses, fees, KPI measurements) with their states."""
+    require(actor, Ask.DEDUCTIONS, contract_id)
+    book = await book_of(session, rulebooks, contract_id)
+    period = choose_period(book, period_text, now)
+    listed = [item.code for item in book.items if item.kind in LISTED_KINDS]
+    views = await dq.entries_in_period(
+        session, contract_id=contract_id, period=period, items=listed
+    )
+    return Ledger(contract_id, book, period, tuple(reversed(views)))
