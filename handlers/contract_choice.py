@@ -15,8 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 
 from bot.app.context import FloorContext
-from bot.services.permissions import Actor
-from bot.services.scores import Ask, Request, read_request, resolve_ref
+from bot.services.permissions import Action, Actor
+from bot.services.scores import Request, read_request, resolve_ref
 from bot.texts.i18n import t
 from bot.texts.vendor import choice_rows
 from handlers.common import Done, keyboard, say
@@ -48,7 +48,7 @@ class Fetch(Protocol[T_co]):
 class ContractChoice:
     """A command's contract choice: the roles it needs (``ask``) and its buttons' prefix."""
 
-    ask: Ask
+    ask: Action
     prefix: str
 
     def from_args(self, context: FloorContext) -> RequestOf:

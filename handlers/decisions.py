@@ -28,7 +28,7 @@ from bot.services.decisions import (
 from bot.services.errors import BotError
 from bot.services.findings import STATUS_OF, Outcome
 from bot.services.parsing import row_id
-from bot.services.permissions import Actor
+from bot.services.permissions import Action, Actor, public, requires
 from bot.texts.i18n import number, t
 from bot.texts.messages_vendor import OUTCOME_LABELS
 from bot.texts.reports import example_value, render_error
@@ -58,6 +58,7 @@ async def _keep(
     await save_slot(session, context, key, DECISION, data)
 
 
+@requires(Action.DECIDE, sample="dsp:u:1")
 async def on_decision_button(update: Update, context: FloorContext) -> None:
     """``dsp:u|w|r:ID``: check the dispute is still open, then ask for the reason."""
     query = update.callback_query
@@ -106,6 +107,7 @@ def _prompt(lang: str, choice: Choice, pending: Pending) -> str:
     )
 
 
+@requires(Action.DECIDE)
 async def on_decision_reason(update: Update, context: FloorContext) -> None:
     """The reason (and for Reduce the new value): settle the dispute once and tell both sides."""
     message = update.effective_message
@@ -162,6 +164,7 @@ async def _announce(update: Update, context: FloorContext, lang: str, decided: D
     await say(update, decision_text(lang, "decided_manager", decided))
 
 
+@public("drops the user's own pending decision")
 async def cancel_decision(update: Update, context: FloorContext) -> None:
     """/cancel: no decision; the dispute stays open."""
     key = chat_key(update)

@@ -15,8 +15,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.app.context import FloorApp, FloorContext
 from bot.services.findings import Detail, entry_detail
 from bot.services.parsing import row_id
-from bot.services.permissions import Actor
-from bot.services.scores import Ask, Ledger, contract_ref, ledger
+from bot.services.permissions import Action, Actor, requires
+from bot.services.scores import Ledger, contract_ref, ledger
 from bot.texts.i18n import t
 from bot.texts.vendor import Rows, decision_rows, detail_text, ledger_text, pages_of
 from handlers.common import PRIVATE, edit, keyboard, say
@@ -26,22 +26,25 @@ from handlers.vendor_common import look_up, send_photos
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 8
 ROW = 4
-CHOICE = ContractChoice(Ask.DEDUCTIONS, "ded:c")
+CHOICE = ContractChoice(Action.DEDUCTIONS, "ded:c")
 
 
 # -- the list ---------------------------------------------------------------------------------
 
 
+@requires(Action.DEDUCTIONS)
 async def deductions_command(update: Update, context: FloorContext) -> None:
     """/deductions: the first page of the period's findings, or buttons to choose a contract."""
     await show_list(update, context, CHOICE.from_args(context), 0)
 
 
+@requires(Action.DEDUCTIONS, sample="ded:c:haidian-2026")
 async def on_choice(update: Update, context: FloorContext) -> None:
     """``ded:c:REF[:PERIOD]``: the chosen contract's list."""
     await show_list(update, context, await CHOICE.from_button(update), 0)
 
 
+@requires(Action.DEDUCTIONS, sample="ded:p:haidian-2026:2026-07:1")
 async def on_page(update: Update, context: FloorContext) -> None:
     """``ded:p:REF:PERIOD:PAGE``: another page of the list, in the same message."""
     query = update.callback_query
@@ -81,7 +84,7 @@ def _list_rows(lang: str, actor: Actor, found: Ledger, page: int) -> Rows:
     shown = found.views[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     buttons = [(f"#{v.id}", f"ded:e:{v.id}") for v in shown]
     rows = [buttons[i : i + ROW] for i in range(0, len(buttons), ROW)]
-    ref = contract_ref(actor, Ask.DEDUCTIONS, found.contract_id)
+    ref = contract_ref(actor, Action.DEDUCTIONS, found.contract_id)
     base = f"ded:p:{ref}:{found.period.label}"
     nav = []
     if page > 0:
@@ -94,6 +97,7 @@ def _list_rows(lang: str, actor: Actor, found: Ledger, page: int) -> Rows:
 # -- one finding ------------------------------------------------------------------------------
 
 
+@requires(Action.DEDUCTIONS, sample="ded:e:1")
 async def on_entry(update: Update, context: FloorContext) -> None:
     """``ded:e:ID``: the finding in full, with its buttons, then its evidence photos."""
     query = update.callback_query

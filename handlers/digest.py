@@ -19,11 +19,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.app.jobs import runner_of
-from bot.services.digests.access import Ask, require, require_any
 from bot.services.digests.content import CHART_PERIODS, daily_figures, period_figures
 from bot.services.errors import BotError
 from bot.services.people import contract_book
-from bot.services.permissions import Actor
+from bot.services.permissions import Action, Actor, public, require, require_any, requires
 from bot.texts.assessment import period_message
 from bot.texts.digests import daily_message
 from bot.texts.i18n import t
@@ -45,7 +44,7 @@ ONE_DAY = dt.timedelta(days=1)
 
 def read_args(actor: Actor, args: list[str]) -> tuple[str | None, str | None, list[str]]:
     """The contract (None: choose), the period text (None: current) and the choices."""
-    contracts = require_any(actor, Ask.DIGEST)
+    contracts = require_any(actor, Action.DIGEST)
     period = next((a for a in args if PERIOD_LIKE.match(a) or a.lower() in TODAY), None)
     named = next((a for a in args if a != period), None)
     if named is not None and named not in contracts:
@@ -55,6 +54,7 @@ def read_args(actor: Actor, args: list[str]) -> tuple[str | None, str | None, li
     return named, period, contracts
 
 
+@requires(Action.DIGEST)
 async def digest_command(update: Update, context: FloorContext) -> None:
     """/digest: the assessment of a period so far (or closed), or the day's digest."""
     actor = await read_actor(update, context)
@@ -70,6 +70,7 @@ async def digest_command(update: Update, context: FloorContext) -> None:
     await send_digest(update, context, actor, contract, period)
 
 
+@requires(Action.DIGEST, sample="dg:0:-")
 async def on_choice(update: Update, context: FloorContext) -> None:
     """The contract picked for /digest (its position among the manager's own contracts)."""
     query = update.callback_query
@@ -78,7 +79,7 @@ async def on_choice(update: Update, context: FloorContext) -> None:
     _, index, period = ((query.data or "") + "::").split(":")[:3]
     actor = await read_actor(update, context)
     try:
-        contracts = require_any(actor, Ask.DIGEST)
+        contracts = require_any(actor, Action.DIGEST)
     except BotError as error:
         await say(update, render_error(actor.language, error))
         return
@@ -95,7 +96,7 @@ async def send_digest(
     """The day's digest, or the period's assessment with the table and the chart."""
     lang = actor.language
     try:
-        require(actor, Ask.DIGEST, contract_id)
+        require(actor, Action.DIGEST, contract_id)
         if period is not None and period.lower() in TODAY:
             for text in await _today(context, contract_id, lang):
                 await say(update, text)
@@ -169,6 +170,7 @@ async def _assessment(
     )
 
 
+@public("marks that a user who writes again can be sent to")
 async def unblock(update: Update, context: FloorContext) -> None:
     """Every update: a writer known to be marked is unmarked now, the others at the reload."""
     runner = runner_of(context.application)

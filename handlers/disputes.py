@@ -22,7 +22,7 @@ from bot.services.disputes import Draft, Opened, add_photos, decode_draft, dispu
 from bot.services.disputes import open_dispute as record_dispute
 from bot.services.findings import Case
 from bot.services.parsing import row_id
-from bot.services.permissions import Actor
+from bot.services.permissions import Action, Actor, public, requires
 from bot.texts.i18n import t
 from bot.texts.vendor import decision_rows, dispute_card
 from handlers.common import PRIVATE, download_photo, drop_keyboard, keyboard, say
@@ -65,6 +65,7 @@ async def _keep(
 # -- starting ---------------------------------------------------------------------------------
 
 
+@requires(Action.DISPUTE, sample="1 不同意")
 async def start_dispute(update: Update, context: FloorContext) -> None:
     """/dispute ID REASON (as text or a photo's caption); without a reason, ask for it."""
     message = update.effective_message
@@ -84,6 +85,7 @@ async def start_dispute(update: Update, context: FloorContext) -> None:
         await _ask_reason(update, context, draft)
 
 
+@requires(Action.DISPUTE, sample="dsp:o:1")
 async def on_dispute_button(update: Update, context: FloorContext) -> None:
     """``dsp:o:ID`` under a finding: ask for the reason."""
     query = update.callback_query
@@ -121,6 +123,7 @@ async def _ask_reason(update: Update, context: FloorContext, draft: Draft) -> No
 # -- the reason, then photos --------------------------------------------------------------------
 
 
+@requires(Action.DISPUTE)
 async def on_reason(update: Update, context: FloorContext) -> None:
     """The reason typed after /dispute ID or the Dispute button."""
     message = update.effective_message
@@ -171,6 +174,7 @@ async def _record(update: Update, context: FloorContext, reason: str, given: Dra
     await say(update, text, keyboard([[(t(done.lang, "button_done"), DONE)]]))
 
 
+@requires(Action.DISPUTE)
 async def on_photo(update: Update, context: FloorContext) -> None:
     """A photo after the dispute was sent: add it and pass it on to the managers."""
     message = update.effective_message
@@ -203,6 +207,7 @@ async def on_photo(update: Update, context: FloorContext) -> None:
 # -- ending -------------------------------------------------------------------------------------
 
 
+@public("ends the user's own dispute conversation")
 async def on_done(update: Update, context: FloorContext) -> None:
     """``dsp:done``: the vendor lead has no more photos."""
     query = update.callback_query
@@ -221,6 +226,7 @@ async def on_done(update: Update, context: FloorContext) -> None:
     await say(update, t(done.lang, "dispute_done"))
 
 
+@public("drops the user's own unsent dispute")
 async def cancel_dispute(update: Update, context: FloorContext) -> None:
     """/cancel: drop a dispute not yet sent; after it was sent, just stop taking photos."""
     key = chat_key(update)

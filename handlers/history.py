@@ -10,8 +10,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.app.context import FloorApp, FloorContext
-from bot.services.permissions import Actor
-from bot.services.scores import Ask, History, Request, read_request, resolve_ref, score_history
+from bot.services.permissions import Action, Actor, requires
+from bot.services.scores import History, Request, read_request, resolve_ref, score_history
 from bot.texts.i18n import t
 from bot.texts.vendor import choice_rows, history_text
 from handlers.common import PRIVATE, keyboard, say
@@ -21,19 +21,23 @@ from scoring.chart import score_chart
 PREFIX = "hist"
 
 
+@requires(Action.HISTORY)
 async def history_command(update: Update, context: FloorContext) -> None:
     """/history: the scores and chart of the user's contract, or buttons to choose one."""
     args = list(context.args or [])
-    await answer(update, context, lambda actor: read_request(actor, Ask.HISTORY, args))
+    await answer(update, context, lambda actor: read_request(actor, Action.HISTORY, args))
 
 
+@requires(Action.HISTORY, sample="hist:haidian-2026")
 async def on_choice(update: Update, context: FloorContext) -> None:
     """``hist:REF``: the chosen contract's history."""
     query = update.callback_query
     assert query is not None
     await query.answer()
     ref = (query.data or "").removeprefix(f"{PREFIX}:").partition(":")[0]
-    await answer(update, context, lambda actor: Request(resolve_ref(actor, Ask.HISTORY, ref), None))
+    await answer(
+        update, context, lambda actor: Request(resolve_ref(actor, Action.HISTORY, ref), None)
+    )
 
 
 async def answer(
@@ -59,7 +63,7 @@ async def answer(
     if done is None or update.effective_chat is None:
         return
     if isinstance(done.value, Request):
-        rows = choice_rows(done.actor, Ask.HISTORY, PREFIX, done.value)
+        rows = choice_rows(done.actor, Action.HISTORY, PREFIX, done.value)
         await say(update, t(done.lang, "vendor_choose_contract"), keyboard(rows))
         return
     found = done.value

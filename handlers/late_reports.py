@@ -21,7 +21,7 @@ from bot.services.drafts import cost_of
 from bot.services.late_reports import Decision, decide
 from bot.services.parsing import row_id
 from bot.services.people import contract_book
-from bot.services.permissions import Actor
+from bot.services.permissions import Action, Actor, requires
 from bot.texts.digests import late_request_message, late_what
 from bot.texts.i18n import language_of, t
 from handlers.common import edit, transact
@@ -33,6 +33,7 @@ logger = logging.getLogger("floorbot.late")
 VERBS = {"ok": True, "no": False}
 
 
+@requires(Action.APPROVE_LATE, sample="late:ok:1")
 async def on_decision(update: Update, context: FloorContext) -> None:
     """A manager's Approve or Reject."""
     query = update.callback_query

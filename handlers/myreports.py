@@ -8,7 +8,7 @@ from telegram.ext import CommandHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.services.people import contract_books
-from bot.services.permissions import Action, Actor, checks
+from bot.services.permissions import Action, Actor, requires
 from bot.services.reporting import my_reports
 from bot.texts.reports import my_reports_text
 from handlers.common import PRIVATE, say, transact
@@ -18,7 +18,7 @@ from storage.bot_queries import ReportRow
 RECENT = 10
 
 
-@checks(Action.MY_REPORTS)
+@requires(Action.MY_REPORTS)
 async def myreports(update: Update, context: FloorContext) -> None:
     """/myreports: the last reports this inspector made, newest first."""
 

@@ -20,7 +20,7 @@ from bot.services.conversation_state import Album, Pending
 from bot.services.drafts import Photo
 from bot.services.errors import BotError
 from bot.services.parsing import command_name
-from bot.services.permissions import Action, Actor, checks, public
+from bot.services.permissions import Action, Actor, public, requires
 from bot.services.reporting import Recorded, add_photos, quick_report
 from bot.texts.i18n import t
 from bot.texts.reports import EXAMPLE_STAFF
@@ -52,7 +52,7 @@ PENDING_TOKEN_BYTES = 4
 EXAMPLE = f"/late {EXAMPLE_STAFF} 25"
 
 
-@checks(Action.REPORT, sample="/late 张三 25")
+@requires(Action.REPORT, sample="/late 张三 25")
 async def on_command(update: Update, context: FloorContext) -> None:
     """Any command not handled elsewhere: a rulebook alias is a report; anything else is unknown."""
     message = update.effective_message
@@ -70,7 +70,7 @@ async def on_command(update: Update, context: FloorContext) -> None:
     await report(update, context, message, message.text, photos)
 
 
-@checks(Action.REPORT)
+@requires(Action.REPORT)
 async def on_caption(update: Update, context: FloorContext) -> None:
     """A photo whose caption is a one-line report: the report and its evidence."""
     message = update.effective_message
@@ -147,7 +147,7 @@ async def _confirm(update: Update, context: FloorContext, lang: str, recorded: R
         schedule_undo_expiry(context, sent.chat_id, sent.message_id, recorded.entry_id)
 
 
-@checks(Action.REPORT, sample="q:0a1b2c3d:0")
+@requires(Action.REPORT, sample="q:0a1b2c3d:0")
 async def on_choice(update: Update, context: FloorContext) -> None:
     """The contract picked for an ambiguous one-line report (a second tap finds it taken)."""
     query = update.callback_query

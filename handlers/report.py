@@ -19,7 +19,7 @@ from bot.services.conversation_state import FORM
 from bot.services.drafts import Photo
 from bot.services.errors import BotError
 from bot.services.guided_form import Form
-from bot.services.permissions import Action, Actor, checks, public, require, require_any
+from bot.services.permissions import Action, Actor, public, require, require_any, requires
 from bot.texts.i18n import t
 from handlers import report_inputs as inputs
 from handlers.common import PRIVATE, download_photo, drop_keyboard, say
@@ -30,7 +30,7 @@ from handlers.report_views import Shown, book_of, present, refresh_card, render_
 # -- entry -------------------------------------------------------------------------------
 
 
-@checks(Action.REPORT)
+@requires(Action.REPORT)
 async def start_report(update: Update, context: FloorContext) -> None:
     """/report: open a new form (with the photo it replies to, if any)."""
     now = context.services.clock.now()
@@ -77,7 +77,7 @@ def _may_fill(actor: Actor, form: Form) -> None:
         require(actor, Action.REPORT, form.contract)
 
 
-@checks(Action.REPORT)
+@requires(Action.REPORT)
 async def on_text(update: Update, context: FloorContext) -> None:
     """A typed answer: staff name, value, quantity or time, depending on the step."""
     message = update.effective_message
@@ -102,7 +102,7 @@ async def on_text(update: Update, context: FloorContext) -> None:
         await present(update, context, done.value, new_card=True)
 
 
-@checks(Action.REPORT)
+@requires(Action.REPORT)
 async def on_photo(update: Update, context: FloorContext) -> None:
     """A photo during the form is evidence for it (an album fills one card)."""
     message = update.effective_message

@@ -16,7 +16,7 @@ from telegram import CallbackQuery, Message, Update
 from bot.app.context import FloorContext
 from bot.services.errors import BotError
 from bot.services.guided_form import Form, Step
-from bot.services.permissions import Action, Actor, checks
+from bot.services.permissions import Action, Actor, requires
 from bot.services.reporting import Recorded, record
 from bot.texts.i18n import t
 from bot.texts.reports import render_error
@@ -52,7 +52,7 @@ class Press:
     args: list[str]
 
 
-@checks(Action.REPORT, sample="rep:c:0")
+@requires(Action.REPORT, sample="rep:c:0")
 async def on_button(update: Update, context: FloorContext) -> None:
     """Every ``rep:`` button: check it belongs to the live card, apply it, show the result."""
     query = update.callback_query

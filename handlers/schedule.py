@@ -15,7 +15,6 @@ from telegram.ext import CommandHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.app.jobs import schedule_jobs
-from bot.services.digests.access import Ask, require, require_any
 from bot.services.digests.schedule import (
     KEY_DAILY,
     KEY_PERIOD,
@@ -29,7 +28,7 @@ from bot.services.digests.schedule import (
 )
 from bot.services.errors import BotError
 from bot.services.people import contract_book
-from bot.services.permissions import Actor
+from bot.services.permissions import Action, Actor, require, require_any, requires
 from bot.texts.digests import schedule_message
 from bot.texts.i18n import t
 from handlers.common import PRIVATE, say, transact
@@ -65,7 +64,7 @@ def read_settings(words: list[str]) -> dict[str, str]:
 
 def split(actor: Actor, args: list[str]) -> tuple[str, list[str]]:
     """The contract (named first, or the only one) and the setting words."""
-    contracts = require_any(actor, Ask.DIGEST)
+    contracts = require_any(actor, Action.DIGEST)
     if args and args[0] in actor.roles:
         return args[0], args[1:]
     if args and args[0].lower() not in KEYS:
@@ -75,6 +74,7 @@ def split(actor: Actor, args: list[str]) -> tuple[str, list[str]]:
     return contracts[0], args
 
 
+@requires(Action.DIGEST, Action.SCHEDULE, sample="daily 08:00")
 async def schedule_command(update: Update, context: FloorContext) -> None:
     """/schedule: show a contract's digest times, or change them."""
     args = context.args or []
@@ -83,11 +83,11 @@ async def schedule_command(update: Update, context: FloorContext) -> None:
 
     async def work(session: AsyncSession, actor: Actor) -> str:
         contract_id, words = split(actor, args)
-        require(actor, Ask.DIGEST, contract_id)
+        require(actor, Action.DIGEST, contract_id)
         contract, book = await contract_book(session, services.rulebooks, contract_id)
         prefix = ""
         if words:
-            require(actor, Ask.SCHEDULE, contract_id)
+            require(actor, Action.SCHEDULE, contract_id)
             try:
                 settings = changed(contract.schedule, read_settings(words))
             except ScheduleError as exc:

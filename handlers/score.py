@@ -6,20 +6,23 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.app.context import FloorApp, FloorContext
-from bot.services.scores import Ask, score_report
+from bot.services.permissions import Action, requires
+from bot.services.scores import score_report
 from bot.texts.vendor import score_text
 from handlers.common import PRIVATE, say
 from handlers.contract_choice import ContractChoice, RequestOf
 
 PREFIX = "score"
-CHOICE = ContractChoice(Ask.SCORE, PREFIX)
+CHOICE = ContractChoice(Action.SCORE, PREFIX)
 
 
+@requires(Action.SCORE)
 async def score_command(update: Update, context: FloorContext) -> None:
     """/score: the score of the user's contract, or buttons to choose one."""
     await answer(update, context, CHOICE.from_args(context))
 
 
+@requires(Action.SCORE, sample="score:haidian-2026")
 async def on_choice(update: Update, context: FloorContext) -> None:
     """``score:REF[:PERIOD]``: the chosen contract's score."""
     await answer(update, context, await CHOICE.from_button(update))

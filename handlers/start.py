@@ -13,7 +13,7 @@ from bot.app.context import FloorApp, FloorContext
 from bot.app.menus import set_menu
 from bot.services.people import Registered, contract_book, contract_books, make_invite
 from bot.services.people import register as redeem
-from bot.services.permissions import Action, Actor, checks, public
+from bot.services.permissions import Action, Actor, public, requires
 from bot.texts.i18n import t
 from bot.texts.reports import EXAMPLE_STAFF, common_items, example_for
 from handlers.common import PRIVATE, default_language, read_actor, say, telegram_user, transact
@@ -85,7 +85,7 @@ async def _refresh_menu(context: FloorContext, actor: Actor) -> None:
     await set_menu(context.bot, actor, books)
 
 
-@checks(Action.INVITE, sample="inspector")
+@requires(Action.INVITE, sample="inspector")
 async def invite(update: Update, context: FloorContext) -> None:
     """/invite ROLE [CONTRACT]: a one-time code (and deep link) for someone to register with."""
     args = context.args or []

@@ -15,9 +15,8 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.app.context import FloorApp, FloorContext
-from bot.services.digests.access import Ask, require_any
 from bot.services.errors import BotError
-from bot.services.permissions import Actor
+from bot.services.permissions import Action, Actor, require_any, requires
 from bot.texts.i18n import t
 from handlers.common import PRIVATE, edit, keyboard, say, transact
 from storage import digest_queries as dq
@@ -100,11 +99,13 @@ def panel(lang: str, choices: list[Choice]) -> tuple[str, InlineKeyboardMarkup]:
     return text, keyboard(rows)
 
 
+@requires(Action.DIGEST)
 async def subscribe_command(update: Update, context: FloorContext) -> None:
     """/subscribe [CONTRACT] [daily|period|both] (no arguments: the buttons)."""
     await _change(update, context, on=True)
 
 
+@requires(Action.DIGEST)
 async def unsubscribe_command(update: Update, context: FloorContext) -> None:
     """/unsubscribe [CONTRACT] [daily|period|both]."""
     await _change(update, context, on=False)
@@ -115,7 +116,7 @@ async def _change(update: Update, context: FloorContext, *, on: bool) -> None:
     now = context.services.clock.now()
 
     async def work(session: AsyncSession, actor: Actor) -> tuple[list[Choice], bool]:
-        contracts = require_any(actor, Ask.DIGEST)
+        contracts = require_any(actor, Action.DIGEST)
         if not args:
             return [await current(session, actor, c) for c in contracts], False
         targets, (daily, period) = read_args(args, contracts)
@@ -141,6 +142,7 @@ async def _change(update: Update, context: FloorContext, *, on: bool) -> None:
     await say(update, t(done.lang, "sub_done", line=lines))
 
 
+@requires(Action.DIGEST, sample="sub:0:d:0")
 async def on_toggle(update: Update, context: FloorContext) -> None:
     """A switch under the panel: ``sub:<position>:<d|p>:<1|0>`` on one of one's contracts."""
     query = update.callback_query
@@ -150,7 +152,7 @@ async def on_toggle(update: Update, context: FloorContext) -> None:
     now = context.services.clock.now()
 
     async def work(session: AsyncSession, actor: Actor) -> list[Choice]:
-        contracts = require_any(actor, Ask.DIGEST)
+        contracts = require_any(actor, Action.DIGEST)
         if not index.isdecimal() or int(index) >= len(contracts) or value not in ("0", "1"):
             raise BotError("choice_expired")
         choices = [await current(session, actor, c) for c in contracts]

@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.services.parsing import row_id
-from bot.services.permissions import Action, Actor, checks
+from bot.services.permissions import Action, Actor, requires
 from bot.services.reporting import Recorded, undo
 from bot.texts.i18n import t
 from bot.texts.reports import report_lines
@@ -54,7 +54,7 @@ async def _expire(context: FloorContext) -> None:
     await drop_keyboard(context.bot, chat_id, message_id)
 
 
-@checks(Action.UNDO, sample="undo:1")
+@requires(Action.UNDO, sample="undo:1")
 async def on_undo(update: Update, context: FloorContext) -> None:
     """Undo: void one's own report while the window is open."""
     query = update.callback_query

@@ -8,9 +8,7 @@ from collections.abc import Mapping, Sequence
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.services.digests.access import commands_for as digest_commands
 from bot.services.permissions import Action, Actor
-from bot.services.scores import commands_for as vendor_commands
 from bot.texts.i18n import LANGUAGES, t
 from bot.texts.reports import common_items
 from scoring.rulebook import Rulebook
@@ -38,8 +36,12 @@ def commands_for(actor: Actor, books: Mapping[str, Rulebook]) -> list[BotCommand
         commands += [_command(lang, "myreports"), _command(lang, "cancel")]
     if actor.contracts_for(Action.INVITE):
         commands.append(_command(lang, "invite"))
-    commands.extend(_command(lang, name) for name in vendor_commands(actor))
-    commands.extend(_command(lang, name) for name in digest_commands(actor))
+    if actor.contracts_for(Action.SCORE):
+        commands += [_command(lang, name) for name in ("score", "deductions", "history")]
+    if actor.contracts_for(Action.DISPUTE):
+        commands.append(_command(lang, "dispute"))
+    if actor.contracts_for(Action.DIGEST):
+        commands += [_command(lang, n) for n in ("digest", "subscribe", "unsubscribe", "schedule")]
     return [*commands, _command(lang, "help"), _command(lang, "lang")]
 
 

@@ -33,8 +33,7 @@ from bot.services.findings import (
     load_case,
     read_reduction,
 )
-from bot.services.permissions import Actor
-from bot.services.scores import Ask, may, require, require_any
+from bot.services.permissions import Action, Actor, require, require_any
 from bot.texts.messages_vendor import OUTCOME_LABELS
 from scoring.rulebook import Rulebook
 from storage import dispute_queries as dq
@@ -82,11 +81,11 @@ async def decidable(
     default_days: int,
 ) -> Pending:
     """The open dispute, when the actor may decide it (else why not, or who decided it)."""
-    require_any(actor, Ask.DECIDE)
+    require_any(actor, Action.DECIDE)
     dispute = await dq.get_dispute(session, dispute_id)
-    if dispute is None or not may(actor, Ask.DEDUCTIONS, dispute.contract_id):
+    if dispute is None or not actor.may(Action.DEDUCTIONS, dispute.contract_id):
         raise BotError("dispute_unknown", dispute=dispute_id)
-    require(actor, Ask.DECIDE, dispute.contract_id)
+    require(actor, Action.DECIDE, dispute.contract_id)
     case = await load_case(
         session,
         actor=actor,

@@ -20,8 +20,7 @@ from bot.services.conversation_state import DISPUTE_PHOTOS, DISPUTE_REASON, ENCO
 from bot.services.drafts import Photo
 from bot.services.errors import BotError
 from bot.services.findings import Case, load_case, why_not_dispute
-from bot.services.permissions import Actor
-from bot.services.scores import Ask, require, require_any
+from bot.services.permissions import Action, Actor, require, require_any
 from scoring.rulebook import Rulebook
 from storage import bot_queries as bq
 from storage import dispute_queries as dq
@@ -55,7 +54,7 @@ async def disputable(
     default_days: int,
 ) -> Case:
     """The finding, when the actor may dispute it now (else a refusal saying why)."""
-    require_any(actor, Ask.DISPUTE)
+    require_any(actor, Action.DISPUTE)
     case = await load_case(
         session, actor=actor, rulebooks=rulebooks, entry_id=entry_id, default_days=default_days
     )
@@ -123,7 +122,7 @@ async def add_photos(
     dispute = await dq.get_dispute(session, dispute_id)
     if dispute is None or dispute.opened_by_id != actor.person_id:
         raise BotError("dispute_unknown", dispute=dispute_id)
-    require(actor, Ask.DISPUTE, dispute.contract_id)
+    require(actor, Action.DISPUTE, dispute.contract_id)
     if dispute.status != DisputeStatus.OPEN.value:
         raise BotError("dispute_closed_photos", dispute=dispute_id)
     for photo in photos:

@@ -22,8 +22,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.drafts import Cost, check_quantity, check_value, cost_of, format_number
 from bot.services.errors import BotError
-from bot.services.permissions import Actor
-from bot.services.scores import LISTED_KINDS, Ask, book_of, may, require_any, sees_notes
+from bot.services.permissions import Action, Actor, require_any
+from bot.services.scores import LISTED_KINDS, book_of, sees_notes
 from scoring.rulebook import Item, ItemKind, Rulebook
 from storage import bot_queries as bq
 from storage import dispute_queries as dq
@@ -109,9 +109,9 @@ async def load_case(
     default_days: int,
 ) -> Case:
     """The finding, when the actor may see it; another contract's finding is "unknown"."""
-    require_any(actor, Ask.DEDUCTIONS)
+    require_any(actor, Action.DEDUCTIONS)
     view = await dq.entry_view(session, entry_id)
-    if view is None or not may(actor, Ask.DEDUCTIONS, view.entry.contract_id):
+    if view is None or not actor.may(Action.DEDUCTIONS, view.entry.contract_id):
         raise BotError("entry_unknown", entry=entry_id)
     book = await book_of(session, rulebooks, view.entry.contract_id)
     item = book.items_by_code.get(view.entry.item)
@@ -134,7 +134,7 @@ def figure(cost: Cost) -> Decimal:
 def why_not_dispute(actor: Actor, case: Case, now: dt.datetime) -> BotError | None:
     """Why the actor may not dispute this finding now; None when they may."""
     entry_id = case.view.id
-    if not may(actor, Ask.DISPUTE, case.contract_id):
+    if not actor.may(Action.DISPUTE, case.contract_id):
         return BotError("forbidden_dispute", contract=case.contract_id)
     if case.item.kind not in DISPUTABLE:
         return BotError("not_disputable", entry=entry_id)
@@ -188,7 +188,7 @@ async def entry_detail(
         dispute_photos=photos,
         names=await _names(session, case),
         can_dispute=why_not_dispute(actor, case, now) is None,
-        can_decide=is_open and may(actor, Ask.DECIDE, case.contract_id),
+        can_decide=is_open and actor.may(Action.DECIDE, case.contract_id),
     )
 
 

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.conversation_state import decode_photos
-from bot.services.digests.access import Ask, require
 from bot.services.drafts import Draft
 from bot.services.entries import store_report
 from bot.services.errors import BotError, KeptBotError
-from bot.services.permissions import Actor
+from bot.services.permissions import Action, Actor, require
 from scoring.assessment import Event
 from scoring.periods import period_of
 from scoring.rulebook import Rulebook
@@ -130,7 +129,7 @@ async def decide(
     late = await lq.late_report(session, late_id)
     if late is None:
         raise BotError("late_unknown", request=late_id)
-    require(actor, Ask.APPROVE_LATE, late.contract_id)
+    require(actor, Action.APPROVE_LATE, late.contract_id)
     assert actor.person_id is not None
     status = LateReportStatus.APPROVED if approve else LateReportStatus.REJECTED
     won = late.status == LateReportStatus.PENDING.value and await lq.decide_late(

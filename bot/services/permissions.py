@@ -1,37 +1,68 @@
-"""Who may do what: the role a person holds on each contract, checked on the server side."""
+"""Who may do what: one table of the roles that may take each action on their own contract.
+
+Every check on the server side asks here (:func:`require`, :func:`require_any`,
+``Actor.may``). Every handler declares next to it the actions it checks (``@requires``) or
+why it is open to everyone (``@public``); tests/hardening/test_handler_access.py enumerates
+the registered handlers, fails on one without a declaration, and derives from this table the
+users each one must refuse.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from bot.services.errors import BotError
 from storage.models import Role
 
 
 class Action(StrEnum):
-    """Things a user asks the bot to do that need a role on a contract."""
+    """What a user asks the bot to do that needs a role on a contract.
 
-    REPORT = "report"  # record a violation (guided or quick), attach evidence
+    A refusal names the action: the message ``forbidden_<value>`` (bot.texts).
+    """
+
+    REPORT = "report"  # record a violation (guided or one-line), attach evidence
     UNDO = "undo"  # take back one's own report within the undo window
     MY_REPORTS = "myreports"
     INVITE = "invite"  # make an invite code for someone else
+    SCORE = "score"  # the period's score so far
+    DEDUCTIONS = "deductions"  # every finding of a period, with its evidence
+    HISTORY = "history"  # the last periods' scores
+    DISPUTE = "dispute"  # object to a deduction
+    DECIDE = "decide"  # uphold, withdraw or reduce a disputed deduction
+    DIGEST = "digest"  # /digest, /subscribe, /unsubscribe, seeing /schedule
+    SCHEDULE = "schedule"  # change a contract's digest times
+    APPROVE_LATE = "approve_late"  # approve or reject a report for a closed period
 
 
-# The roles that may take each action on a contract.
+CLIENT_LEADS = frozenset({Role.MANAGER, Role.ADMIN})
+# The client's side: the vendor side never sees notes a rulebook marks internal.
+CLIENT_SIDE = frozenset({Role.INSPECTOR, Role.MANAGER, Role.ADMIN})
+EVERY_ROLE = frozenset(Role)
+
+# The roles that may take each action on a contract they hold the role on.
 ALLOWED: Mapping[Action, frozenset[Role]] = {
     Action.REPORT: frozenset({Role.INSPECTOR}),
     Action.UNDO: frozenset({Role.INSPECTOR}),
     Action.MY_REPORTS: frozenset({Role.INSPECTOR}),
-    Action.INVITE: frozenset({Role.MANAGER, Role.ADMIN}),
+    Action.INVITE: CLIENT_LEADS,
+    Action.SCORE: EVERY_ROLE,
+    Action.DEDUCTIONS: EVERY_ROLE,
+    Action.HISTORY: EVERY_ROLE,
+    Action.DISPUTE: frozenset({Role.VENDOR_LEAD}),
+    Action.DECIDE: frozenset({Role.MANAGER}),
+    Action.DIGEST: CLIENT_LEADS,
+    Action.SCHEDULE: CLIENT_LEADS,
+    Action.APPROVE_LATE: CLIENT_LEADS,
 }
 
 # The roles each inviting role may hand out on its contract.
 INVITABLE: Mapping[Role, frozenset[Role]] = {
     Role.MANAGER: frozenset({Role.INSPECTOR, Role.VENDOR_LEAD}),
-    Role.ADMIN: frozenset(Role),
+    Role.ADMIN: EVERY_ROLE,
 }
 
 
@@ -55,66 +86,39 @@ class Actor:
         return frozenset(role for roles in self.roles.values() for role in roles)
 
     def may(self, action: Action, contract_id: str) -> bool:
-        return REPORTING.may(self, action, contract_id)
+        return bool(self.roles.get(contract_id, frozenset()) & ALLOWED[action])
 
     def contracts_for(self, action: Action) -> list[str]:
         """The contracts on which this user may take ``action``, sorted."""
-        return REPORTING.contracts_for(self, action)
+        return sorted(c for c in self.roles if self.may(action, c))
 
     def may_invite(self, contract_id: str, role: Role) -> bool:
         held = self.roles.get(contract_id, frozenset())
         return any(role in INVITABLE.get(mine, frozenset()) for mine in held)
 
-
-AskT = TypeVar("AskT", bound=StrEnum)
-
-
-@dataclass(frozen=True, slots=True)
-class Permissions(Generic[AskT]):
-    """One feature's table of the roles that may make each request, and the checks on it.
-
-    A refusal names the request: ``forbidden_<request>`` (bot.texts.i18n has a message for each).
-    """
-
-    allowed: Mapping[AskT, frozenset[Role]]
-
-    def may(self, actor: Actor, ask: AskT, contract_id: str) -> bool:
-        return bool(actor.roles.get(contract_id, frozenset()) & self.allowed[ask])
-
-    def contracts_for(self, actor: Actor, ask: AskT) -> list[str]:
-        """The contracts on which the actor may make this request, sorted."""
-        return sorted(c for c in actor.roles if self.may(actor, ask, c))
-
-    def require(self, actor: Actor, ask: AskT, contract_id: str) -> None:
-        """Refuse unless the actor may make this request on the contract."""
-        if not actor.registered:
-            raise BotError("not_registered")
-        if not self.may(actor, ask, contract_id):
-            raise BotError(f"forbidden_{ask.value}", contract=contract_id)
-
-    def require_any(self, actor: Actor, ask: AskT) -> list[str]:
-        """The contracts the actor may make this request on; refuse when there is none."""
-        if not actor.registered:
-            raise BotError("not_registered")
-        contracts = self.contracts_for(actor, ask)
-        if not contracts:
-            raise BotError(f"forbidden_{ask.value}", contract="")
-        return contracts
+    def on_client_side(self, contract_id: str) -> bool:
+        return bool(self.roles.get(contract_id, frozenset()) & CLIENT_SIDE)
 
 
-REPORTING = Permissions(ALLOWED)
-require = REPORTING.require
-require_any = REPORTING.require_any
+def require(actor: Actor, action: Action, contract_id: str) -> None:
+    """Refuse unless the actor may take the action on the contract."""
+    if not actor.registered:
+        raise BotError("not_registered")
+    if not actor.may(action, contract_id):
+        raise BotError(f"forbidden_{action.value}", contract=contract_id)
 
 
-# -- what each handler checks (issue 7) -------------------------------------------------------
-# Every handler callback registered in the Application declares it: the requests whose role it
-# checks on the server side before acting, and so the roles that pass (``@checks``), or why it
-# is open to everyone (``@public``). tests/hardening/test_handler_access.py enumerates every
-# registered handler and fails on one without a declaration, and drives each checked command
-# and button as every user whose role does not pass: nothing may change. Handlers whose module
-# does not carry the decorators (features with their own request tables) are declared in
-# bot.services.access_declared.
+def require_any(actor: Actor, action: Action) -> list[str]:
+    """The contracts the actor may take the action on; refuse when there is none."""
+    if not actor.registered:
+        raise BotError("not_registered")
+    contracts = actor.contracts_for(action)
+    if not contracts:
+        raise BotError(f"forbidden_{action.value}", contract="")
+    return contracts
+
+
+# -- what each handler checks ---------------------------------------------------------------
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTRIBUTE = "__floorbot_access__"
@@ -122,30 +126,30 @@ ACCESS_ATTRIBUTE = "__floorbot_access__"
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """A handler's declaration: the requests it checks and the roles that pass, or why it is
-    public; ``sample`` is an input it takes (command arguments, callback data or message text)
-    for the test that drives it as the wrong user."""
+    """A handler's declaration: the actions it checks, or why it is public; ``sample`` is an
+    input it takes (command arguments, callback data or message text) for the test that
+    drives it as every user the table refuses."""
 
-    checks: frozenset[str] = frozenset()
-    roles: frozenset[Role] = frozenset()
+    actions: frozenset[Action] = frozenset()
     public: str | None = None
     sample: str | None = None
 
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The roles that pass at least one of the handler's checks."""
+        return frozenset(role for action in self.actions for role in ALLOWED[action])
 
-def role_check(requests: Iterable[str], roles: Iterable[Role], sample: str | None = None) -> Access:
-    """A declaration for a handler that checks ``requests``, passed by ``roles``."""
-    return Access(frozenset(requests), frozenset(roles), None, sample)
 
-
-def checks(*actions: Action, sample: str | None = None) -> Callable[[F], F]:
-    """Declare the actions a handler checks (``require``/``may``) before it acts."""
-    roles = frozenset(role for action in actions for role in ALLOWED[action])
-    return _mark(role_check((a.value for a in actions), roles, sample))
+def requires(*actions: Action, sample: str | None = None) -> Callable[[F], F]:
+    """Declare the actions a handler's service checks (``require``/``may``) before it acts."""
+    if not actions:
+        raise ValueError("requires() needs at least one action; use public() for none")
+    return _mark(Access(frozenset(actions), None, sample))
 
 
 def public(reason: str, sample: str | None = None) -> Callable[[F], F]:
     """Declare a handler open to everyone, and why (it changes nothing that needs a role)."""
-    return _mark(Access(frozenset(), frozenset(), reason, sample))
+    return _mark(Access(frozenset(), reason, sample))
 
 
 def _mark(access: Access) -> Callable[[F], F]:
@@ -156,15 +160,7 @@ def _mark(access: Access) -> Callable[[F], F]:
     return mark
 
 
-def qualified_name(callback: Callable[..., Any]) -> str:
-    return f"{callback.__module__}.{callback.__qualname__}"
-
-
-def access_of(
-    callback: Callable[..., Any], declared: Mapping[str, Access] | None = None
-) -> Access | None:
-    """A handler callback's declaration: its decorator's, or the one in ``declared``."""
+def access_of(callback: Callable[..., Any]) -> Access | None:
+    """A handler callback's declaration, or None when it has none."""
     found = getattr(callback, ACCESS_ATTRIBUTE, None)
-    if isinstance(found, Access):
-        return found
-    return (declared or {}).get(qualified_name(callback))
+    return found if isinstance(found, Access) else None

@@ -1,8 +1,8 @@
 """What vendor leads, managers and inspectors may see: the score, the deductions, the history.
 
 Access is checked here, on the server side, for every request: a person sees a contract's
-figures only when they hold a role on it (``SEES``), and a vendor lead never sees the
-inspector's notes when the rulebook marks them internal. Every function takes the session
+figures only when they hold a role on it (bot.services.permissions), and a vendor lead never
+sees the inspector's notes when the rulebook marks them internal. Every function takes the session
 (the caller owns the transaction) and ``now``.
 """
 
@@ -13,13 +13,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.errors import BotError
 from bot.services.people import contract_book
-from bot.services.permissions import Actor, Permissions
+from bot.services.permissions import Action, Actor, require, require_any
 from scoring.assessment import Assessment, Event
 from scoring.engine import assess
 from scoring.history import MAX_PERIODS, past_scores
@@ -27,7 +26,7 @@ from scoring.periods import Period, PeriodError, parse_period, period_of, previo
 from scoring.rulebook import ItemKind, Rulebook
 from scoring.trend import running_scores
 from storage import dispute_queries as dq
-from storage.models import ClosedPeriod, Role
+from storage.models import ClosedPeriod
 from storage.queries import events_for_period
 
 HISTORY_PERIODS = 12
@@ -41,46 +40,9 @@ _YEAR_FIRST = re.compile(r"^\d{4}\D")
 EXAMPLE_PERIOD = "2026-07"
 
 
-class Ask(StrEnum):
-    """The requests of this feature that need a role on a contract."""
-
-    SCORE = "score"
-    DEDUCTIONS = "deductions"
-    HISTORY = "history"
-    DISPUTE = "dispute"  # object to a deduction
-    DECIDE = "decide"  # uphold, withdraw or reduce a disputed deduction
-
-
-SEES = frozenset({Role.INSPECTOR, Role.MANAGER, Role.VENDOR_LEAD, Role.ADMIN})
-CLIENT_SIDE = frozenset({Role.INSPECTOR, Role.MANAGER, Role.ADMIN})
-ALLOWED: Mapping[Ask, frozenset[Role]] = {
-    Ask.SCORE: SEES,
-    Ask.DEDUCTIONS: SEES,
-    Ask.HISTORY: SEES,
-    Ask.DISPUTE: frozenset({Role.VENDOR_LEAD}),
-    Ask.DECIDE: frozenset({Role.MANAGER}),
-}
-
-
-# -- access ---------------------------------------------------------------------------------
-
-
-PERMISSIONS = Permissions(ALLOWED)
-may = PERMISSIONS.may
-contracts_for = PERMISSIONS.contracts_for
-require = PERMISSIONS.require
-require_any = PERMISSIONS.require_any
-
-
 def sees_notes(actor: Actor, book: Rulebook, contract_id: str) -> bool:
     """Inspectors' notes are hidden from the vendor side when the rulebook marks them internal."""
-    return not book.notes_internal or bool(actor.roles.get(contract_id, frozenset()) & CLIENT_SIDE)
-
-
-def commands_for(actor: Actor) -> list[str]:
-    """This feature's commands for the user's menu."""
-    names = ["score", "deductions", "history"] if contracts_for(actor, Ask.SCORE) else []
-    return [*names, "dispute"] if contracts_for(actor, Ask.DISPUTE) else names
+    return not book.notes_internal or actor.on_client_side(contract_id)
 
 
 # -- which contract, which period ----------------------------------------------------------------
@@ -95,7 +57,7 @@ class Request:
     choices: tuple[str, ...] = ()
 
 
-def read_request(actor: Actor, ask: Ask, args: Sequence[str]) -> Request:
+def read_request(actor: Actor, ask: Action, args: Sequence[str]) -> Request:
     """The contract and period named in a command's arguments; several contracts → choose."""
     period = next((a for a in args if _PERIOD_LIKE.match(a)), None)
     named = next((a for a in args if not _PERIOD_LIKE.match(a)), None)
@@ -110,14 +72,14 @@ def read_request(actor: Actor, ask: Ask, args: Sequence[str]) -> Request:
     return Request(None, period, tuple(contracts))
 
 
-def contract_ref(actor: Actor, ask: Ask, contract_id: str) -> str:
+def contract_ref(actor: Actor, ask: Action, contract_id: str) -> str:
     """The contract as callback data carries it: its id, or ``#n`` when the id is long."""
     if len(contract_id) <= CONTRACT_REF_LIMIT:
         return contract_id
-    return f"#{contracts_for(actor, ask).index(contract_id)}"
+    return f"#{actor.contracts_for(ask).index(contract_id)}"
 
 
-def resolve_ref(actor: Actor, ask: Ask, ref: str) -> str:
+def resolve_ref(actor: Actor, ask: Action, ref: str) -> str:
     """The contract a callback's reference names, checked against the actor's roles."""
     if ref.startswith("#"):
         contracts = require_any(actor, ask)
@@ -175,7 +137,7 @@ async def score_report(
     now: dt.datetime,
 ) -> ScoreReport:
     """The period's score so far (the running period unless one is named)."""
-    require(actor, Ask.SCORE, contract_id)
+    require(actor, Action.SCORE, contract_id)
     book = await book_of(session, rulebooks, contract_id)
     period = choose_period(book, period_text, now)
     cache = await _events_by_period(session, contract_id, book, [*_earlier(book, period), period])
@@ -227,7 +189,7 @@ async def score_history(
     now: dt.datetime,
 ) -> History:
     """The scores of the last HISTORY_PERIODS periods within the term, up to the running one."""
-    require(actor, Ask.HISTORY, contract_id)
+    require(actor, Action.HISTORY, contract_id)
     book = await book_of(session, rulebooks, contract_id)
     period = period_of(book, now)
     shown = [*_earlier(book, period)[-(HISTORY_PERIODS - 1) :], period]
@@ -267,7 +229,7 @@ async def ledger(
     now: dt.datetime,
 ) -> Ledger:
     """The period's deductions (and bonuses, fees, KPI measurements) with their states."""
-    require(actor, Ask.DEDUCTIONS, contract_id)
+    require(actor, Action.DEDUCTIONS, contract_id)
     book = await book_of(session, rulebooks, contract_id)
     period = choose_period(book, period_text, now)
     listed = [item.code for item in book.items if item.kind in LISTED_KINDS]

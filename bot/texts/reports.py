@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.services.digests.access import commands_for as digest_commands
 from bot.services.drafts import Cost, Draft, commands_of
 from bot.services.errors import BotError
 from bot.services.permissions import Action, Actor
@@ -195,7 +194,7 @@ def help_text(lang: str, actor: Actor, books: Mapping[str, Rulebook]) -> str:
         parts.append(_inspector_help(lang, inspected, books))
     if actor.contracts_for(Action.INVITE):
         parts.append(t(lang, "help_manager"))
-    if digest_commands(actor):
+    if actor.contracts_for(Action.DIGEST):
         parts.append(t(lang, "help_digest"))
     if any(r.value == "vendor_lead" for r in actor.all_roles):
         parts.append(t(lang, "help_vendor_lead"))

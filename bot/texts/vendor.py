@@ -12,8 +12,8 @@ from bot.services.decisions import Decided
 from bot.services.disputes import Opened
 from bot.services.drafts import Cost, cost_of
 from bot.services.findings import Case, Detail, Outcome
-from bot.services.permissions import Actor
-from bot.services.scores import Ask, History, Ledger, Request, ScoreReport, contract_ref
+from bot.services.permissions import Action, Actor
+from bot.services.scores import History, Ledger, Request, ScoreReport, contract_ref
 from bot.texts.i18n import number, show, t
 from bot.texts.messages_vendor import OUTCOME_LABELS
 from bot.texts.reports import cost_text
@@ -287,7 +287,7 @@ def history_text(lang: str, history: History) -> str:
 Rows = list[list[tuple[str, str]]]
 
 
-def choice_rows(actor: Actor, ask: Ask, prefix: str, request: Request) -> Rows:
+def choice_rows(actor: Actor, ask: Action, prefix: str, request: Request) -> Rows:
     """One button per contract to choose from: ``prefix:REF[:PERIOD]``."""
     suffix = f":{request.period}" if request.period else ""
     return [[(c, f"{prefix}:{contract_ref(actor, ask, c)}{suffix}")] for c in request.choices]

@@ -2,7 +2,7 @@
 
 The handlers are enumerated from the running Application (every group, inside conversations
 too), so a new command or button without a declaration (bot.services.permissions
-``@checks``/``@public``, or bot.services.access_declared) fails here. Each checked command, button
+``@requires``/``@public``) fails here. Each checked command, button
 and one-line report is then sent, with its sample input, by every user who lacks the role: no row
 may appear in the database and the user must get an answer (a refusal), never the generic error.
 """
@@ -23,9 +23,7 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from bot.services.access_declared import DECLARED
-from bot.services.permissions import ALLOWED, Access, Action
-from bot.services.permissions import access_of as declared_access
+from bot.services.permissions import ALLOWED, Access, Action, access_of
 from storage.models import Role
 from tests.bot.conftest import Running
 from tests.bot.world import ADMIN, INSPECTOR, MANAGER, STRANGER, VENDOR
@@ -52,10 +50,6 @@ GENERIC_ERROR = "抱歉，系统出错了"
 PROBE = FakeUser(9998, "Probe", "zh")
 
 
-def access_of(callback: Any) -> Access | None:
-    return declared_access(callback, DECLARED)
-
-
 def _walk(handler: BaseHandler[Any, Any, Any]) -> Iterator[BaseHandler[Any, Any, Any]]:
     if isinstance(handler, ConversationHandler):
         for inner in [*handler.entry_points, *handler.fallbacks]:
@@ -80,14 +74,11 @@ async def test_every_registered_handler_declares_its_role_check(bot: Running) ->
     handlers = registered(bot)
     assert len(handlers) > 20
     undeclared = sorted({_name(h) for h in handlers if access_of(h.callback) is None})
-    assert undeclared == [], (
-        "declare these: bot.services.permissions checks/public, or bot.services.access_declared"
-    )
+    assert undeclared == [], "declare these with bot.services.permissions requires() or public()"
     for handler in handlers:
         access = access_of(handler.callback)
         assert access is not None
-        assert bool(access.roles) != bool(access.public), _name(handler)
-        assert bool(access.checks) == bool(access.roles), _name(handler)
+        assert bool(access.actions) != bool(access.public), _name(handler)
 
 
 def _refused(access: Access) -> list[FakeUser]:
@@ -165,6 +156,15 @@ async def test_checked_handlers_refuse_users_without_the_role(bot: Running) -> N
             )
             driven += 1
     assert driven >= 10
-    checked = {name for h in registered(bot) if (x := access_of(h.callback)) for name in x.checks}
-    assert {a.value for a in Action} <= checked
-    assert {a.value for a in ALLOWED} <= checked
+    # Every action of the permission table is checked by some handler the test drove.
+    checked = {a for h in registered(bot) if (x := access_of(h.callback)) for a in x.actions}
+    assert set(Action) == set(ALLOWED) == checked
+
+
+def test_the_feature_matrices_together_cover_the_permission_table() -> None:
+    """Reporting, the vendor side and digests each drive their actions as every role."""
+    from tests.bot.test_access import REPORTING_ACTIONS
+    from tests.digests.test_access import DIGEST_ACTIONS
+    from tests.vendor.test_access import VENDOR_ACTIONS
+
+    assert set(Action) == REPORTING_ACTIONS | VENDOR_ACTIONS | DIGEST_ACTIONS

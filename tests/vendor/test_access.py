@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.services.scores import ALLOWED, Ask
+from bot.services.permissions import ALLOWED, Action
 from storage.bot_queries import person_by_telegram_id
 from storage.db import write_session
 from storage.dispute_queries import add_dispute
@@ -22,6 +22,7 @@ from tests.fakebot import FakeUser
 from tests.vendor.conftest import Running
 from tests.vendor.world import VENDOR_B, disputes, finding, settle
 
+VENDOR_ACTIONS = {Action.SCORE, Action.DEDUCTIONS, Action.HISTORY, Action.DISPUTE, Action.DECIDE}
 USERS: dict[str, FakeUser] = {
     "inspector": INSPECTOR,
     "manager": MANAGER,
@@ -116,25 +117,25 @@ async def decide(bot: Running, user: FakeUser, target: str) -> list[bool]:
     return [found.status == "withdrawn"]
 
 
-CHECKS: dict[Ask, Check] = {
-    Ask.SCORE: score,
-    Ask.DEDUCTIONS: deductions,
-    Ask.HISTORY: history,
-    Ask.DISPUTE: dispute,
-    Ask.DECIDE: decide,
+CHECKS: dict[Action, Check] = {
+    Action.SCORE: score,
+    Action.DEDUCTIONS: deductions,
+    Action.HISTORY: history,
+    Action.DISPUTE: dispute,
+    Action.DECIDE: decide,
 }
-EXTRA: dict[str, tuple[Ask, Check]] = {"detail": (Ask.DEDUCTIONS, detail)}
+EXTRA: dict[str, tuple[Action, Check]] = {"detail": (Action.DEDUCTIONS, detail)}
 CASES = [(name, role) for name in [*(a.value for a in CHECKS), *EXTRA] for role in USERS]
 
 
-def _expected(ask: Ask, role: str, target: str) -> bool:
+def _expected(ask: Action, role: str, target: str) -> bool:
     """Allowed only on one's own contract, and only for the roles the request is for."""
     return target == A and role != "stranger" and Role(role) in ALLOWED[ask]
 
 
 @pytest.mark.parametrize(("name", "role"), CASES, ids=lambda v: str(v))
 async def test_authorisation_matrix(vbot: Running, name: str, role: str) -> None:
-    ask, check = EXTRA[name] if name in EXTRA else (Ask(name), CHECKS[Ask(name)])
+    ask, check = EXTRA[name] if name in EXTRA else (Action(name), CHECKS[Action(name)])
     user = USERS[role]
     for target in (B, A):  # the other contract first: a refusal must leave nothing behind
         seen = await check(vbot, user, target)
@@ -142,7 +143,7 @@ async def test_authorisation_matrix(vbot: Running, name: str, role: str) -> None
 
 
 def test_the_matrix_covers_every_request_and_role() -> None:
-    assert set(CHECKS) == set(Ask)
+    assert set(CHECKS) == VENDOR_ACTIONS
     assert {r for r in USERS if r != "stranger"} == {r.value for r in Role}
 
 

@@ -13,8 +13,8 @@ import pytest
 
 from bot.services.errors import BotError
 from bot.services.findings import Case, objection_days, objection_deadline, read_reduction
-from bot.services.permissions import Actor
-from bot.services.scores import Ask, contract_ref, resolve_ref
+from bot.services.permissions import Action, Actor
+from bot.services.scores import contract_ref, resolve_ref
 from scoring.rulebook import Rulebook
 from storage.dispute_queries import EntryView
 from storage.models import Entry, Role
@@ -113,12 +113,12 @@ def test_a_reduction_that_cannot_be_read_is_refused(
 def test_long_contract_ids_travel_by_position_in_callback_data() -> None:
     long_id = "a-contract-with-a-rather-long-identifier-2026"
     actor = Actor(1, "V", "zh", 1, {long_id: frozenset({Role.VENDOR_LEAD}), "b": frozenset()})
-    ref = contract_ref(actor, Ask.SCORE, long_id)
+    ref = contract_ref(actor, Action.SCORE, long_id)
     assert ref == "#0" and len(f"ded:p:{ref}:2026-07..2026-12:99".encode()) <= 64
-    assert resolve_ref(actor, Ask.SCORE, ref) == long_id
+    assert resolve_ref(actor, Action.SCORE, ref) == long_id
     with pytest.raises(BotError) as stale:
-        resolve_ref(actor, Ask.SCORE, "#7")
+        resolve_ref(actor, Action.SCORE, "#7")
     assert stale.value.key == "choice_expired"
     with pytest.raises(BotError) as other:
-        resolve_ref(actor, Ask.SCORE, "b")
+        resolve_ref(actor, Action.SCORE, "b")
     assert other.value.key == "forbidden_score"
