@@ -33,8 +33,9 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from bot.app.builder import build_application, build_services, post_init, post_shutdown
 from bot.app.clock import OffsetClock
-from bot.app.context import FloorApp, Services
+from bot.app.context import FloorApp
 from bot.app.settings import Settings
+from bot.services.registry import Services
 from scoring.assessment import Event
 from storage.db import BEGIN_MODE, SessionFactory, create_engine, upgrade, write_session
 from storage.models import Entry, ProcessedUpdate, Role

@@ -36,10 +36,11 @@ from sqlmodel import col, func, select
 
 from bot.app.builder import build_application, build_services, post_init, post_shutdown
 from bot.app.clock import OffsetClock
-from bot.app.context import FloorApp, Services
+from bot.app.context import FloorApp
 from bot.app.jobs import runner_of
 from bot.app.settings import Settings
 from bot.services.digests.content import period_figures
+from bot.services.registry import Services
 from scoring.assessment import Event
 from scoring.periods import parse_period
 from storage.db import create_engine, upgrade, write_session

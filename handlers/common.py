@@ -20,9 +20,10 @@ from telegram.error import BadRequest
 from telegram.ext import filters
 
 from bot.app.context import FloorContext
+from bot.services.actors import TelegramUser, load_actor
+from bot.services.core import Asking
 from bot.services.drafts import Photo
 from bot.services.errors import AlreadyHandled, BotError, KeptBotError
-from bot.services.people import TelegramUser, load_actor
 from bot.services.permissions import Actor
 from bot.telegram_retry import DOWNLOAD_RETRIES, with_retries
 from bot.texts.i18n import language_of
@@ -54,6 +55,15 @@ def telegram_user(update: Update) -> TelegramUser:
     user = update.effective_user
     assert user is not None
     return TelegramUser(user.id, user.full_name, user.language_code)
+
+
+def asking(update: Update, context: FloorContext) -> Asking:
+    """The update as a request to the services: who, from which chat, and its receipt."""
+    chat = update.effective_chat
+    assert chat is not None
+    return Asking(
+        update.update_id, telegram_user(update), chat.id, context.bot_data.note(update.update_id)
+    )
 
 
 async def transact(

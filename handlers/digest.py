@@ -19,9 +19,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.app.jobs import runner_of
+from bot.services.contracts import contract_book
 from bot.services.digests.content import CHART_PERIODS, daily_figures, period_figures
 from bot.services.errors import BotError
-from bot.services.people import contract_book
 from bot.services.permissions import Action, Actor, public, require, require_any, requires
 from bot.texts.assessment import period_message
 from bot.texts.digests import daily_message

@@ -1,4 +1,5 @@
-"""The one error handler: log with context (never the token), tell the user what happened."""
+"""The one error handler: tell a refusal to the user; log anything else with context (never the
+token) and tell the user what happened."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.app.context import FloorApp, FloorContext
 from bot.app.outage import is_outage
+from bot.services.errors import AlreadyHandled, BotError
 from bot.texts.i18n import t
-from handlers.common import default_language, read_actor
+from bot.texts.reports import render_error
+from handlers.common import default_language, read_actor, say
 
 logger = logging.getLogger("floorbot.errors")
 
@@ -24,6 +27,11 @@ async def on_error(update: object, context: FloorContext) -> None:
     """
     if not isinstance(update, Update):
         logger.error("background job failed", exc_info=context.error)
+        return
+    if isinstance(context.error, AlreadyHandled):
+        return  # a redelivery: nothing happens, nothing is said
+    if isinstance(context.error, BotError):
+        await _refuse(update, context, context.error)
         return
     user = update.effective_user
     chat = update.effective_chat
@@ -50,6 +58,15 @@ async def on_error(update: object, context: FloorContext) -> None:
     except TelegramError as exc:
         logger.warning("could not tell chat %s about the failure: %s", chat.id, exc)
     raise ApplicationHandlerStop
+
+
+async def _refuse(update: Update, context: FloorContext, error: BotError) -> None:
+    """A request the services refused: its reason, in the user's language.
+
+    The update's later handlers still run (its id is remembered, so a redelivery is dropped).
+    """
+    lang = error.lang or default_language(context)
+    await say(update, render_error(lang, error))
 
 
 async def _language(update: Update, context: FloorContext) -> str:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.app.menus import set_menu
-from bot.services.people import choose_language, contract_books
-from bot.services.permissions import Actor, public
+from bot.services.permissions import public
 from bot.texts.i18n import LANGUAGES, t
-from handlers.common import PRIVATE, keyboard, read_actor, say, telegram_user, transact
+from handlers.common import PRIVATE, asking, keyboard, say
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
@@ -22,7 +20,7 @@ async def lang_command(update: Update, context: FloorContext) -> None:
     if context.args:
         await _set(update, context, context.args[0].lower())
         return
-    actor = await read_actor(update, context)
+    actor = await context.services.people.who(asking(update, context))
     buttons = [[(LANGUAGE_NAMES[code], f"lang:{code}") for code in LANGUAGES]]
     await say(update, t(actor.language, "lang_choose"), keyboard(buttons))
 
@@ -37,22 +35,10 @@ async def lang_button(update: Update, context: FloorContext) -> None:
 
 
 async def _set(update: Update, context: FloorContext, language: str) -> None:
-    now = context.services.clock.now()
-
-    async def work(session: AsyncSession, actor: Actor) -> str:
-        return await choose_language(
-            session, user=telegram_user(update), language=language, now=now
-        )
-
-    done = await transact(update, context, work)
-    if done is None:
-        return
-    await say(update, t(done.value, "lang_set"))
-    actor = await read_actor(update, context)
-    if actor.registered:
-        async with context.services.sessions() as session:
-            books = await contract_books(session, context.services.rulebooks)
-        await set_menu(context.bot, actor, books)
+    menu = await context.services.people.choose_language(asking(update, context), language=language)
+    await say(update, t(language, "lang_set"))
+    if menu.actor.registered:
+        await set_menu(context.bot, menu.actor, menu.books)
 
 
 def register(app: FloorApp) -> None:

@@ -16,11 +16,11 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bot.app.context import FloorApp, FloorContext
+from bot.services.contracts import contract_book
 from bot.services.digests.content import period_score
 from bot.services.drafts import cost_of
 from bot.services.late_reports import Decision, decide
 from bot.services.parsing import row_id
-from bot.services.people import contract_book
 from bot.services.permissions import Action, Actor, requires
 from bot.texts.digests import late_request_message, late_what
 from bot.texts.i18n import language_of, t

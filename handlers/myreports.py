@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.app.context import FloorApp, FloorContext
-from bot.services.people import contract_books
+from bot.services.contracts import contract_books
 from bot.services.permissions import Action, Actor, requires
 from bot.services.reporting import my_reports
 from bot.texts.reports import my_reports_text

@@ -15,6 +15,7 @@ from telegram.ext import CommandHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.app.jobs import schedule_jobs
+from bot.services.contracts import contract_book
 from bot.services.digests.schedule import (
     KEY_DAILY,
     KEY_PERIOD,
@@ -27,7 +28,6 @@ from bot.services.digests.schedule import (
     parse_schedule,
 )
 from bot.services.errors import BotError
-from bot.services.people import contract_book
 from bot.services.permissions import Action, Actor, require, require_any, requires
 from bot.texts.digests import schedule_message
 from bot.texts.i18n import t

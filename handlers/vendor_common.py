@@ -17,8 +17,8 @@ from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot.app.context import FloorContext
+from bot.services.actors import load_actor
 from bot.services.errors import BotError, KeptBotError
-from bot.services.people import load_actor
 from bot.services.permissions import Actor
 from bot.texts.i18n import language_of, t
 from bot.texts.reports import render_error

@@ -10,14 +10,17 @@ from typing import Any, cast
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from bot.app.clock import Clock, SystemClock
-from bot.app.context import BotData, FloorApp, FloorContext, Services, UserData
+from bot.app.context import BotData, FloorApp, FloorContext, UserData
 from bot.app.jobs import start_digests
 from bot.app.leader import leadership_for
 from bot.app.logs import install_redaction
 from bot.app.menus import set_default_menus, set_menu
 from bot.app.settings import Settings
+from bot.services.actors import actor_of
 from bot.services.choices import report_commands
-from bot.services.people import actor_of, contract_books
+from bot.services.contracts import contract_books
+from bot.services.core import Core
+from bot.services.registry import Services
 from bot.telegram_http import JsonRequest
 from bot.telegram_retry import RetryingRateLimiter
 from scoring.loader import load_rulebooks
@@ -86,13 +89,14 @@ def build_services(
     engine = create_engine(settings.database_url, **engine_options(settings.database_url))
     if rulebooks is None:
         rulebooks = load_rulebooks(settings.extra_rulebook_dirs)
-    return Services(
+    core = Core(
         settings=settings,
         engine=engine,
         sessions=session_factory(engine),
         rulebooks=rulebooks,
         clock=clock or SystemClock(),
     )
+    return Services(core)
 
 
 def build_application(services: Services, *, rate_limit: bool = True) -> FloorApp:

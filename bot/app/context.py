@@ -1,43 +1,18 @@
-"""The typed context every handler gets: the services (settings, database, rulebooks, clock)."""
+"""The typed context every handler gets: the services, and notes on the updates being served."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from bot.app.clock import Clock
 from bot.app.leader import Leadership, NotStarted
-from bot.app.settings import Settings
+from bot.services.core import Receipt
 from bot.services.parsing import command_name
-from scoring.rulebook import Rulebook
-from storage.db import SessionFactory
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    """Everything a handler needs, built once at start-up and passed in (never imported)."""
-
-    settings: Settings
-    engine: AsyncEngine
-    sessions: SessionFactory
-    rulebooks: Mapping[str, Rulebook]
-    clock: Clock
-
-
-@dataclass(slots=True)
-class UpdateNote:
-    """What handling one update changed, for the guard and the error handler."""
-
-    claimed: bool = False
-    entry_id: int | None = None
-    # The kinds of unfinished work the user had when the update came (handlers.state).
-    open: frozenset[str] = frozenset()
+from bot.services.registry import Services
 
 
 class BotData:
@@ -46,7 +21,7 @@ class BotData:
     services: Services
 
     def __init__(self) -> None:
-        self.notes: dict[int, UpdateNote] = {}
+        self.notes: dict[int, Receipt] = {}
         self.digests: Any = (
             None  # bot.services.digests.runner.DigestRunner, set in post_init (bot.app.jobs)
         )
@@ -55,8 +30,8 @@ class BotData:
         # bot.app.builder.build_application).
         self.report_commands: frozenset[str] = frozenset()
 
-    def note(self, update_id: int) -> UpdateNote:
-        return self.notes.setdefault(update_id, UpdateNote())
+    def note(self, update_id: int) -> Receipt:
+        return self.notes.setdefault(update_id, Receipt())
 
     def report_command(self, text: str | None, bot_username: str | None) -> str | None:
         """The rulebook command a text or caption starts with (a one-line report), or None."""

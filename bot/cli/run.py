@@ -17,12 +17,13 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app.builder import build_application, build_services
-from bot.app.context import FloorApp, Services
+from bot.app.context import FloorApp
 from bot.app.instance import InstanceBusy, InstanceLock, acquire
 from bot.app.logs import configure
 from bot.app.serving import HealthServer, Polling, Webhook, serve
 from bot.app.settings import Settings, SettingsError
 from bot.cli.common import fail
+from bot.services.registry import Services
 from scoring.loader import RulebookError
 from storage.db import check_schema, display_url
 from storage.errors import StorageError

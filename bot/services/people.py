@@ -1,7 +1,7 @@
-"""The bot's decisions: who the user is, registration, invites, language. Handlers only translate.
+"""People: registration with an invite code, invites for others, and each person's language.
 
-Every function takes the session (the caller owns the transaction) and ``now``; refusals are
-BotErrors whose text lives in bot.texts.i18n.
+The module functions take the session (the caller owns the transaction) and ``now``; the
+:class:`People` service runs each request in its own unit of work (bot.services.core).
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.actors import TelegramUser, load_actor
+from bot.services.contracts import contract_book, contract_books
+from bot.services.core import Asking, Core
 from bot.services.errors import BotError
 from bot.services.permissions import Action, Actor, require_any
 from bot.texts.i18n import LANGUAGES, language_of
@@ -21,22 +24,11 @@ from storage import bot_queries as bq
 from storage.directory import (
     create_invite,
     ensure_person,
-    get_contract,
-    list_contracts,
     parse_role,
     redeem_invite,
 )
-from storage.errors import InvalidInputError, InviteError, NotFoundError
-from storage.models import Contract, Invite, Role
-
-
-@dataclass(frozen=True, slots=True)
-class TelegramUser:
-    """The parts of a Telegram user the bot uses."""
-
-    id: int
-    name: str
-    language_code: str | None
+from storage.errors import InvalidInputError, InviteError
+from storage.models import Invite, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,28 +36,6 @@ class Registered:
     contract_id: str
     role: Role
     actor: Actor
-
-
-async def load_actor(session: AsyncSession, user: TelegramUser, default_language: str) -> Actor:
-    """The user's person record and roles (a stranger gets an actor without roles)."""
-    found = await bq.person_roles(session, user.id)
-    if found is None:
-        return Actor(user.id, user.name, language_of(None, user.language_code, default_language))
-    return actor_of(found, default_language, user.language_code)
-
-
-async def contract_book(
-    session: AsyncSession, rulebooks: Mapping[str, Rulebook], contract_id: str
-) -> tuple[Contract, Rulebook]:
-    """The contract and the rulebook that assesses it."""
-    try:
-        contract = await get_contract(session, contract_id)
-    except NotFoundError:
-        raise BotError("unknown_contract", contract=contract_id) from None
-    book = rulebooks.get(contract.rulebook_id)
-    if book is None:
-        raise BotError("rulebook_missing", contract=contract_id)
-    return contract, book
 
 
 # -- registration and invites -----------------------------------------------------------
@@ -157,25 +127,88 @@ async def choose_language(
     return language
 
 
-async def contract_books(
-    session: AsyncSession, rulebooks: Mapping[str, Rulebook]
-) -> dict[str, Rulebook]:
-    """Every contract's rulebook by contract id (contracts without a loaded rulebook left out)."""
-    contracts = await list_contracts(session)
-    return {c.id: rulebooks[c.rulebook_id] for c in contracts if c.rulebook_id in rulebooks}
+# -- the requests -------------------------------------------------------------------------
 
 
-def actor_of(
-    found: bq.PersonRoles, default_language: str, telegram_language: str | None = None
-) -> Actor:
-    """An Actor from a stored person, their roles and their contracts' rulebooks."""
-    roles = {c: frozenset(Role(r) for r in rs) for c, rs in found.roles.items()}
-    language = language_of(found.language, telegram_language, default_language)
-    return Actor(
-        found.telegram_user_id,
-        found.display_name,
-        language,
-        found.person_id,
-        roles,
-        dict(found.rulebooks),
-    )
+@dataclass(frozen=True, slots=True)
+class Menu:
+    """Who a user is and every contract's rulebook: what their command menu and /help show."""
+
+    actor: Actor
+    books: Mapping[str, Rulebook]
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """A redeemed invite: the new role, the contract's rulebook, and the user's new menu."""
+
+    registered: Registered
+    book: Rulebook
+    menu: Menu
+
+
+@dataclass(frozen=True, slots=True)
+class InviteMade:
+    """An invite code, with its expiry in the bot's time zone, for the inviter (``lang``)."""
+
+    lang: str
+    code: str
+    role: str
+    contract_id: str
+    expires: dt.datetime
+
+
+class People:
+    """Registration, invites and each person's language."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    async def who(self, asking: Asking) -> Actor:
+        """The user and their roles."""
+        return await self.core.actor(asking)
+
+    async def menu(self, asking: Asking) -> Menu:
+        """The user, and the contracts' rulebooks their menu and help draw examples from."""
+        async with self.core.read(asking) as uow:
+            return Menu(uow.actor, await contract_books(uow.session, self.core.rulebooks))
+
+    async def register(self, asking: Asking, *, code: str) -> Welcome:
+        """/start CODE: redeem the invite; the user gets its role on its contract."""
+        core = self.core
+        async with core.work(asking) as uow:
+            registered = await register(
+                uow.session,
+                user=asking.user,
+                code=code,
+                now=uow.now,
+                default_language=core.default_language,
+                timezone=core.settings.default_timezone,
+            )
+            _, book = await contract_book(uow.session, core.rulebooks, registered.contract_id)
+            books = await contract_books(uow.session, core.rulebooks)
+        return Welcome(registered, book, Menu(registered.actor, books))
+
+    async def invite(
+        self, asking: Asking, *, role_text: str | None, contract_id: str | None
+    ) -> InviteMade:
+        """/invite ROLE [CONTRACT]: a one-time code for someone to register with."""
+        settings = self.core.settings
+        async with self.core.work(asking) as uow:
+            invite = await make_invite(
+                uow.session,
+                actor=uow.actor,
+                role_text=role_text,
+                contract_id=contract_id,
+                now=uow.now,
+                valid_for=dt.timedelta(days=settings.invite_valid_days),
+            )
+        zone = ZoneInfo(settings.default_timezone)
+        expires = invite.expires_at.astimezone(zone)
+        return InviteMade(uow.lang, invite.code, invite.role, invite.contract_id, expires)
+
+    async def choose_language(self, asking: Asking, *, language: str) -> Menu:
+        """/lang: keep the language the user picked; their menu in it."""
+        async with self.core.work(asking) as uow:
+            await choose_language(uow.session, user=asking.user, language=language, now=uow.now)
+        return await self.menu(asking)

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.contracts import contract_book
 from bot.services.errors import BotError
-from bot.services.people import contract_book
 from bot.services.permissions import Action, Actor, require, require_any
 from scoring.assessment import Assessment, Event
 from scoring.engine import assess

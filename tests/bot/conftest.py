@@ -17,8 +17,9 @@ from sqlalchemy import make_url
 
 from bot.app.builder import build_application, build_services, post_init, post_shutdown
 from bot.app.clock import OffsetClock
-from bot.app.context import FloorApp, Services
+from bot.app.context import FloorApp
 from bot.app.settings import Settings
+from bot.services.registry import Services
 from scoring.loader import load_rulebooks
 from scoring.rulebook import Rulebook
 from storage.db import create_engine, upgrade

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app.context import Services
+from bot.services.registry import Services
 from storage.db import write_session
 from storage.directory import add_contract, create_invite, ensure_person, grant_role
 from storage.models import Entry, EntryAction, Evidence, Invite, Role

@@ -17,8 +17,8 @@ import pytest
 
 from bot.app.builder import build_application, build_services
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
 from bot.app.jobs import runner_of
+from bot.services.registry import Services
 from scoring.rulebook import Rulebook
 from tests.bot.conftest import (
     Running,

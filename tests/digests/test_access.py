@@ -12,8 +12,8 @@ from decimal import Decimal
 from sqlmodel import col, select
 
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
 from bot.services.permissions import ALLOWED, Action
+from bot.services.registry import Services
 from storage.db import write_session
 from storage.models import Contract, DigestSubscription, LateReport, Person, Role
 from tests.bot.conftest import Running

@@ -20,11 +20,11 @@ from sqlalchemy import text
 from sqlmodel import col, select
 from telegram import Bot
 
-from bot.app.context import Services
+from bot.services.actors import TelegramUser, load_actor
 from bot.services.digests.runner import DigestRunner
 from bot.services.digests.schedule import PERIOD, Occurrence, due_now, parse_schedule
 from bot.services.late_reports import LateReportHeld
-from bot.services.people import TelegramUser, load_actor
+from bot.services.registry import Services
 from bot.services.reporting import quick_report
 from storage.db import write_session
 from storage.locks import lock_contract

@@ -8,8 +8,8 @@ import io
 import openpyxl
 
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
 from bot.app.jobs import job_name
+from bot.services.registry import Services
 from storage.models import Contract
 from tests.digests.conftest import Launch, tick
 from tests.digests.world import (

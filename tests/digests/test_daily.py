@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
+from bot.services.registry import Services
 from tests.bot.conftest import stop_bot
 from tests.digests.conftest import Launch, tick
 from tests.digests.world import (

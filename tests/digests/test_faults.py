@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
+from bot.services.registry import Services
 from storage.models import BlockedChat
 from tests.digests.conftest import Launch, tick
 from tests.digests.world import BOSS, MANAGER, MANAGER_B, deliveries, local, sent_before

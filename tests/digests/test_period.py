@@ -20,8 +20,8 @@ from matplotlib import image
 from typer.testing import CliRunner
 
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
 from bot.cli.main import app as cli
+from bot.services.registry import Services
 from storage.db import write_session
 from storage.models import Dispute, DisputeStatus
 from tests.digests.conftest import Launch, tick

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
+from bot.services.registry import Services
 from tests.digests import test_daily, test_faults, test_period, test_processes
 from tests.digests.conftest import Launch
 

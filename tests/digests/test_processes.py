@@ -10,8 +10,8 @@ from sqlmodel import col, select
 
 from bot.app.builder import build_services
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
 from bot.services.digests.runner import DigestRunner
+from bot.services.registry import Services
 from storage.models import DigestRun
 from tests.digests.conftest import Launch
 from tests.digests.world import BOSS, MANAGER, MANAGER_B, A, B, local, sent_before

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from bot.app.context import Services
 from bot.services.digests.content import daily_figures, period_figures
 from bot.services.drafts import BOT_KINDS
+from bot.services.registry import Services
 from bot.texts.assessment import period_message
 from bot.texts.digests import MESSAGE_LIMIT, daily_message
 from bot.texts.i18n import number

@@ -19,8 +19,8 @@ from telegram import Bot
 
 from bot.app.builder import build_services
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
 from bot.services.digests.runner import DigestRunner
+from bot.services.registry import Services
 from storage.models import DigestDelivery
 from storage.queries import table_of
 from tests.digests.conftest import Launch, tick

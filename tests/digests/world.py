@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from sqlmodel import col, select
 
-from bot.app.context import Services
 from bot.services.digests.schedule import due_now, parse_schedule
+from bot.services.registry import Services
 from scoring.assessment import Event
 from storage.bot_queries import person_by_telegram_id, set_language
 from storage.db import write_session

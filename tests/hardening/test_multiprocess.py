@@ -26,9 +26,9 @@ from sqlmodel import col, select
 
 from bot.app.builder import build_application, build_services
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
 from bot.app.jobs import job_name
 from bot.services.digests.schedule import DAILY
+from bot.services.registry import Services
 from storage.db import create_engine, session_factory, write_session
 from storage.digest_queries import set_schedule
 from storage.models import Contract, DigestDelivery, Role

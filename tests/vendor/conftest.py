@@ -14,7 +14,7 @@ import pytest
 
 from bot.app.builder import build_application, build_services
 from bot.app.clock import OffsetClock
-from bot.app.context import Services
+from bot.services.registry import Services
 from scoring.rulebook import Rulebook
 from storage.bot_queries import person_by_telegram_id, set_language
 from storage.db import write_session

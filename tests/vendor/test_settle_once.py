@@ -8,10 +8,10 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
+from bot.services.actors import TelegramUser, load_actor
 from bot.services.decisions import Decided, decide
 from bot.services.errors import BotError
 from bot.services.findings import Outcome
-from bot.services.people import TelegramUser, load_actor
 from bot.services.permissions import Actor
 from storage.bot_queries import person_by_telegram_id
 from storage.db import write_session

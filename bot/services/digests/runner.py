@@ -32,7 +32,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
-from bot.app.context import Services
 from bot.services.delivery import BlockedChats
 from bot.services.digests.content import history_of
 from bot.services.digests.schedule import (
@@ -47,6 +46,7 @@ from bot.services.digests.schedule import (
     parse_schedule,
 )
 from bot.services.digests.send import Sender, Tally
+from bot.services.registry import Services
 from scoring.engine import assess
 from scoring.render import to_data
 from scoring.rulebook import Rulebook

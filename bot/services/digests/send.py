@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from telegram import Bot, Message
 
-from bot.app.context import Services
 from bot.services.delivery import (
     Blocked,
     BlockedChats,
@@ -27,6 +26,7 @@ from bot.services.delivery import (
     send_with_retries,
 )
 from bot.services.digests.compose import Composer, Parcel, Part, parcels_of
+from bot.services.registry import Services
 from storage import delivery_queries as dlq
 from storage import digest_queries as dq
 from storage.db import write_session

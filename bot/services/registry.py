@@ -1,0 +1,23 @@
+"""The services a handler reaches through its context: one object per feature, one shared core.
+
+Built once at start-up (bot.app.builder.build_services) and passed in, never imported: a
+handler calls ``context.services.<feature>.<request>(asking, ...)``.
+"""
+
+from __future__ import annotations
+
+from bot.services.core import Core
+from bot.services.people import People
+
+
+class Services:
+    """Every feature's service, and the core they share (settings, database, rulebooks, clock)."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.settings = core.settings
+        self.engine = core.engine
+        self.sessions = core.sessions
+        self.rulebooks = core.rulebooks
+        self.clock = core.clock
+        self.people = People(core)
