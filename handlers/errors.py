@@ -10,11 +10,11 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.app.context import FloorApp, FloorContext
-from bot.app.outage import is_outage
 from bot.services.errors import AlreadyHandled, BotError
+from bot.services.outage import is_outage
 from bot.texts.i18n import t
 from bot.texts.reports import render_error
-from handlers.common import default_language, read_actor, say
+from handlers.common import asking, default_language, say
 
 logger = logging.getLogger("floorbot.errors")
 
@@ -71,7 +71,7 @@ async def _refuse(update: Update, context: FloorContext, error: BotError) -> Non
 
 async def _language(update: Update, context: FloorContext) -> str:
     try:
-        return (await read_actor(update, context)).language
+        return (await context.services.people.who(asking(update, context))).language
     except Exception:  # the database may be what failed
         logger.warning("language of user unknown (database unavailable)")
         return default_language(context)

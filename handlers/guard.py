@@ -1,7 +1,7 @@
 """After every update: remember its id, so that a redelivery of it is recognised.
 
-Requests that change something claim the id in their own transaction (handlers.common.
-transact), so a redelivered update finds it taken and does nothing; this last group claims
+Requests that change something claim the id in their own unit of work (bot.services.core),
+so a redelivered update finds it taken and does nothing; this last group claims
 the ids of the rest (help, menus, form steps) once they have been answered.
 """
 
@@ -12,8 +12,6 @@ from telegram.ext import TypeHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.services.permissions import public
-from storage.db import write_session
-from storage.queries import claim_update
 
 LAST_GROUP = 1000
 
@@ -24,8 +22,7 @@ async def mark_processed(update: Update, context: FloorContext) -> None:
     note = context.bot_data.notes.pop(update.update_id, None)
     if note is not None and note.claimed:
         return
-    async with write_session(context.services.sessions) as session:
-        await claim_update(session, update.update_id, now=context.services.clock.now())
+    await context.services.bookkeeping.remember(update.update_id)
 
 
 def register(app: FloorApp) -> None:

@@ -17,25 +17,19 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler, filters
 
 from bot.app.context import BotData, FloorApp, FloorContext
 from bot.app.leader import on_leader
-from bot.app.outage import is_outage
-from bot.services.conversation_state import FORM, decode_form
+from bot.services.outage import is_outage
 from bot.services.permissions import public
 from bot.texts.i18n import language_of, t
-from handlers.common import default_language, drop_keyboard, say
-from handlers.conversation import chat_key
-from storage import state_queries as sq
-from storage.db import write_session
+from handlers.common import asking, default_language, drop_keyboard, say
 
 logger = logging.getLogger("floorbot.state")
 
 FIRST_GROUP = -1
-SWEEP_BATCH = 200
 # Only a private message that is not a command can continue unfinished work (the ``Open``
 # filters of handlers.conversation): a command starts something, so its state is not read —
 # except /cancel, which ends whatever is open (a dispute's or a decision's /cancel wins).
@@ -46,20 +40,17 @@ CONTINUES_WORK = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & (~filte
 @public("bookkeeping before every update: drops redeliveries, notes unfinished work")
 async def preload(update: Update, context: FloorContext) -> None:
     """Drop a redelivered update; note the unfinished work of a private message's user."""
-    services = context.services
+    continuing = asking(update, context) if CONTINUES_WORK.check_update(update) else None
     try:
-        async with services.sessions() as session:
-            if await sq.processed(session, update.update_id):
-                raise ApplicationHandlerStop
-            if CONTINUES_WORK.check_update(update):
-                kinds = await sq.open_kinds(session, chat_key(update), now=services.clock.now())
-                context.bot_data.note(update.update_id).open = kinds
-    except (SQLAlchemyError, OSError) as exc:
+        new = await context.services.bookkeeping.arrival(update.update_id, continuing=continuing)
+    except Exception as exc:
         if not is_outage(exc):
             raise
         logger.warning("update %s not handled: the database is unreachable", update.update_id)
         await _say_unavailable(update, context)
         raise ApplicationHandlerStop from exc
+    if not new:
+        raise ApplicationHandlerStop
 
 
 async def _say_unavailable(update: Update, context: FloorContext) -> None:
@@ -74,16 +65,8 @@ async def _say_unavailable(update: Update, context: FloorContext) -> None:
 @on_leader
 async def sweep(context: FloorContext) -> None:
     """Job: remove expired conversation state; take the buttons off timed-out forms."""
-    now = context.services.clock.now()
-    cards: list[tuple[int, int]] = []
-    async with write_session(context.services.sessions) as session:
-        for row in await sq.expired(session, now=now, limit=SWEEP_BATCH):
-            removed = await sq.remove_if_expired(session, row, now=now)
-            form = decode_form(row.data) if removed and row.kind == FORM else None
-            if form is not None and form.card_id is not None:
-                cards.append((form.chat_id, form.card_id))
-    for chat_id, card_id in cards:
-        await drop_keyboard(context.bot, chat_id, card_id)
+    for card in await context.services.bookkeeping.sweep():
+        await drop_keyboard(context.bot, card.chat_id, card.message_id)
 
 
 class _Preload(TypeHandler[Update, FloorContext, None]):

@@ -6,6 +6,8 @@ handler calls ``context.services.<feature>.<request>(asking, ...)``.
 
 from __future__ import annotations
 
+from bot.services.bookkeeping import Bookkeeping
+from bot.services.conversations import Conversations
 from bot.services.core import Core
 from bot.services.people import People
 
@@ -20,4 +22,6 @@ class Services:
         self.sessions = core.sessions
         self.rulebooks = core.rulebooks
         self.clock = core.clock
+        self.bookkeeping = Bookkeeping(core)
+        self.conversations = Conversations(core)
         self.people = People(core)

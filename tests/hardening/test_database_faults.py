@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from telegram.error import NetworkError
 
 from bot.app.clock import OffsetClock
-from bot.app.outage import is_outage
+from bot.services.outage import is_outage
 from scoring.rulebook import Rulebook
 from storage.db import create_engine, upgrade
 from tests.bot.conftest import POSTGRES_URL
