@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.cli_report",
     "bot.cli_db",
     "bot.cli_data",
+    "bot.cli_scores",
     "bot.cli_run",
     "bot.cli_health",
 )

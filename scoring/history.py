@@ -33,9 +33,10 @@ class Record:
     since: dt.date | None = None
     given: Mapping[str, Decimal] = field(default_factory=dict)
 
-    def on_record(self, period: Period) -> bool:
-        """Whether the ledger holds all of ``period`` (it began on or after ``since``)."""
-        return self.since is None or period.start >= self.since
+    def on_record(self, period: Period, term_first: dt.date) -> bool:
+        """Whether the ledger holds all of ``period`` within the term (its part in the term
+        begins on or after ``since``)."""
+        return self.since is None or max(period.start, term_first) >= self.since
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ def past_record(
         if not term.overlaps(past):
             continue
         months = len(past.months())
-        if not record.on_record(past):
+        if not record.on_record(past, term.first):
             given = record.given.get(past.label)
             if given is None:
                 lacking.append(past.label)

@@ -64,7 +64,7 @@ async def give_score(
     term = term_of(book)
     if not term.overlaps(period):
         raise InvalidInputError(f"{period.label} is outside the contract's term ({term.text().en})")
-    if period.start >= contract.recording_since:
+    if max(period.start, term.first) >= contract.recording_since:
         raise InvalidInputError(
             f"{period.label} is on record in floorbot (recording since "
             f"{contract.recording_since}): its score comes from the recorded events"
