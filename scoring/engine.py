@@ -30,7 +30,7 @@ from scoring.measures import (
     recording_gap,
     turnover_missing,
 )
-from scoring.periods import Period, PeriodError, parse_periods
+from scoring.periods import Period, PeriodError, parse_periods, period_of
 from scoring.rulebook import (
     RAW_KINDS,
     Band,
@@ -139,6 +139,14 @@ def _plan(book: Rulebook, period: Period) -> _Plan:
         return known
     if len(memo) > READ_MEMO_LIMIT:
         memo.clear()
+    own = period_of(book, dt.datetime.combine(period.start, dt.time(12), tzinfo=period.tz))
+    if (own.start, own.end) != (period.start, period.end):
+        # Caps, floors and money are per assessment period: a range is its periods assessed
+        # one by one (scoring.ranges), never one long period.
+        raise EngineError(
+            f"{period.label} is not one assessment period of {book.id} ({own.label} is): "
+            "assess a range period by period (scoring.ranges)"
+        )
     buckets = {i.code: kpi_buckets(book, i, period) for i in book.items if i.kpi is not None}
     starts = [b.start for found in buckets.values() for b in found]
     plan = _Plan(term_of(book), buckets, min([period.start, *starts]))

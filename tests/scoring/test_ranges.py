@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scoring.assessment import Event
-from scoring.engine import assess
+from scoring.engine import EngineError, assess
 from scoring.loader import load_rulebooks
 from scoring.periods import PeriodError, parse_period, parse_periods
 from scoring.ranges import assess_range
@@ -127,3 +127,10 @@ def test_one_period_names_are_refused_for_several_periods() -> None:
     assert parse_period(book, "2026-07..2026-07").label == "2026-07"
     with pytest.raises(PeriodError, match="covers 2 assessment periods"):
         parse_period(book, "2026-07..2026-08")
+
+
+def test_the_engine_refuses_a_range_as_one_period() -> None:
+    book = BOOKS["qingyundian-2023"]
+    span, _parts = parse_periods(book, "2023-09..2023-11")
+    with pytest.raises(EngineError, match="not one assessment period"):
+        assess(book, [], span, now=LATER)
