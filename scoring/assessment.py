@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from scoring.periods import Period
 from scoring.rulebook import Label
+from scoring.term import Term
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +57,12 @@ class Line:
     card: str | None
     count: int  # events
     quantity: Decimal  # Σ quantity
-    raw_points: Decimal  # before the item's own cap
-    points: Decimal  # after the item's cap (deductions positive, bonuses positive)
-    capped: bool
+    raw_points: Decimal  # before any cap
+    points: Decimal  # what counts, after the item's cap and its sections' caps (both positive)
+    capped: bool  # a cap cut the line: points < raw_points
     amount: Decimal | None = None  # money this line costs (fee and kpi items)
     misses: int = 0  # kpi periods missed
+    capped_by: tuple[str, ...] = ()  # "item" (its own cap) and the sections whose cap cut it
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,8 @@ class ComponentResult:
     weight: Decimal
     score: Decimal | None  # None: no inputs in the period
     detail: dict[str, str] = field(default_factory=dict)
+    points_deducted: Decimal | None = None  # a card's own deductions and bonuses (counted)
+    points_added: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +104,12 @@ class MoneyResult:
     pool_year: str | None = None  # the pool year the period is in
     pool_year_average: Decimal | None = None  # mean score of the year's periods so far
     pool_year_ratio: Decimal | None = None  # the band of that mean: what the pool pays
+    # Periods of the pool year before this one whose score is not known (before recording
+    # began and no figure given): while there are any, the pool-year figure is provisional.
+    pool_year_lacking: tuple[str, ...] = ()
     deposit_refund_ratio: Decimal | None = None
     deposit_refund_amount: Decimal | None = None
+    deposit_lacking: tuple[str, ...] = ()  # the same, for the deposit's mean of the term
     notes: tuple[Label, ...] = ()
 
 
@@ -111,7 +119,29 @@ class Warning:
     level: str  # "triggered" or "at_risk"
     label: Label
     clause: str
-    periods: tuple[str, ...]  # the periods below the line that count
+    periods: tuple[str, ...]  # the periods below the line that count (or with the record)
+    amount: Decimal | None = None  # 违约金 the client may claim (a breach), CNY
+    amount_max: Decimal | None = None  # the top of the range the contract gives
+    amount_note: Label | None = None  # an amount the rulebook cannot price
+    records: int = 0  # the records that establish a breach
+
+
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    """Records of the period that were not scored, and why (outside the contract's term)."""
+
+    reason: str  # "before_term" or "after_term"
+    count: int
+    label: Label
+
+
+@dataclass(frozen=True, slots=True)
+class MissingInput:
+    """A measurement the contract takes each period that is not recorded (nor given as 0)."""
+
+    code: str  # the item, or the component, it is missing for
+    period: str  # the day, month or KPI period it is missing for
+    label: Label
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +159,13 @@ class Assessment:
     money: MoneyResult
     grade: Label | None
     warnings: tuple[Warning, ...]
-    complete: bool  # every component had inputs
+    complete: bool  # every measurement due is recorded (missing is empty)
     provisional: bool  # the period was not over at ``now``
     events_counted: int
-    missing: tuple[Label, ...] = ()
+    missing: tuple[Label, ...] = ()  # what is missing, in words (one line per item and month)
+    missing_inputs: tuple[MissingInput, ...] = ()  # the same, one entry per measurement
+    excluded: tuple[Excluded, ...] = ()
+    term: Term | None = None
 
     def line(self, code: str) -> Line:
         for line in self.lines:

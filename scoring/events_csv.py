@@ -4,6 +4,8 @@ Header row: ``occurred_at`` (ISO 8601; without an offset it is the contract's lo
 time), ``item``, and optional ``quantity`` (default 1), ``value``, ``staff``, ``note``,
 ``inspector``. UTF-8 with or without a byte-order mark. A quantity or a measured number
 must fit the ledger (at most 12 digits before the point and 6 after: scoring.storable).
+A row outside the contract's term (scoring.term) is a bad row too, unless the caller asks to
+skip such rows (``--skip-outside-term``): they are then returned apart, with their lines.
 All rows or none: every bad row is reported with its line number, and no event is returned.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +23,7 @@ from scoring.assessment import Event
 from scoring.engine import EngineError, parse_value
 from scoring.rulebook import Rulebook
 from scoring.storable import NAME_LENGTH, storable_problem
+from scoring.term import BEFORE, term_of
 
 REQUIRED = ("occurred_at", "item")
 OPTIONAL = ("quantity", "value", "staff", "note", "inspector")
@@ -110,8 +114,25 @@ def _text(row: dict[str, str], key: str) -> str | None:
     return value or None
 
 
+@dataclass(frozen=True, slots=True)
+class CsvEvents:
+    """The file's rows within the term, and (when skipped) those outside it with their line."""
+
+    events: list[Event]
+    outside_term: list[tuple[int, Event]]
+
+
 def read_events_csv(source: Path | str | bytes, book: Rulebook) -> list[Event]:
-    """Every row as an Event, or EventsCsvError listing every bad row."""
+    """Every row as an Event, or EventsCsvError listing every bad row (and each row outside
+    the contract's term)."""
+    return read_events(source, book).events
+
+
+def read_events(
+    source: Path | str | bytes, book: Rulebook, *, skip_outside_term: bool = False
+) -> CsvEvents:
+    """The rows as Events, or EventsCsvError listing every bad row. A row outside the term
+    is refused, or with ``skip_outside_term`` set apart (not scored, not recorded)."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     reader = csv.DictReader(io.StringIO(_decode(data), newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
@@ -127,7 +148,9 @@ def read_events_csv(source: Path | str | bytes, book: Rulebook) -> list[Event]:
         raise EventsCsvError([(1, "; ".join(reasons) + f" (columns: {allowed})")])
     reader.fieldnames = header
     tz = ZoneInfo(book.contract.timezone)
+    term = term_of(book)
     events: list[Event] = []
+    outside: list[tuple[int, Event]] = []
     problems: list[tuple[int, str]] = []
     try:
         for row in reader:
@@ -141,14 +164,34 @@ def read_events_csv(source: Path | str | bytes, book: Rulebook) -> list[Event]:
                 problems.append((line, f"{too_long[0]} is longer than {limit} characters"))
                 continue
             try:
-                events.append(_row_event(book, tz, row))
+                event = _row_event(book, tz, row)
             except (ValueError, EngineError) as exc:
                 problems.append((line, str(exc)))
+                continue
+            where = term.where(event.occurred_at)
+            if where is None:
+                events.append(event)
+            elif skip_outside_term:
+                outside.append((line, event))
+            else:
+                edge = (
+                    "before the contract's term begins"
+                    if where == BEFORE
+                    else ("after the contract's term ends")
+                )
+                problems.append(
+                    (
+                        line,
+                        f"occurred_at {event.occurred_at.isoformat()} is {edge} "
+                        f"({term.text().en}); rows outside the term can be skipped with "
+                        "--skip-outside-term",
+                    )
+                )
     except csv.Error as exc:
         problems.append((reader.line_num, f"not valid CSV: {exc}"))
     if problems:
         raise EventsCsvError(problems)
-    return events
+    return CsvEvents(events, outside)
 
 
 def _limit(column: str | None) -> int:

@@ -4,7 +4,8 @@ A period is a half-open range of local dates ``[start, end)``. Months are
 labelled ``YYYY-MM``; a contract's quarters (which may start in any month, e.g.
 000's Jun–Aug) are labelled ``YYYYQn`` where ``YYYY`` is the year in which the
 contract's quarter cycle (its ``first_month``) begins. A month range is written
-``YYYY-MM..YYYY-MM``.
+``YYYY-MM..YYYY-MM``: it stands for the contract's assessment periods in it (months, or
+whole quarters), each assessed on its own.
 """
 
 from __future__ import annotations
@@ -100,32 +101,77 @@ def _check_month(text: str, month: int) -> None:
 
 
 def parse_period(book: Rulebook, text: str) -> Period:
-    """Read ``YYYY-MM``, ``YYYY-MM..YYYY-MM`` or a quarter label ``YYYYQn``."""
+    """One assessment period of the contract: ``YYYY-MM``, a quarter label ``YYYYQn``, or a
+    range of months ``YYYY-MM..YYYY-MM`` that is exactly one period (``2024-06..2024-08`` is
+    key-station-2024's ``2024Q1``). A range of several periods is refused: see parse_periods."""
+    parts = parse_periods(book, text)[1]
+    if len(parts) > 1:
+        labels = ", ".join(p.label for p in parts)
+        raise PeriodError(
+            f"{text.strip()!r} covers {len(parts)} assessment periods ({labels}): name one of "
+            "them (`floorbot report` assesses a range, period by period)"
+        )
+    return parts[0]
+
+
+def parse_periods(book: Rulebook, text: str) -> tuple[Period, list[Period]]:
+    """A period label or a range of months: the whole span and the contract's assessment
+    periods in it, in order. The same months are the same periods however they are written;
+    a range that does not start and end on the contract's period edges is refused."""
     text = text.strip()
     tz = book.contract.timezone
     if m := _MONTH.match(text):
         year, month = int(m[1]), int(m[2])
         _check_month(text, month)
-        return month_period(year, month, tz)
-    if m := _RANGE.match(text):
+        span = month_period(year, month, tz)
+    elif m := _RANGE.match(text):
         y1, m1, y2, m2 = (int(g) for g in m.groups())
         _check_month(text, m1)
         _check_month(text, m2)
         if (y2, m2) < (y1, m1):
             raise PeriodError(f"{text!r}: the range ends before it starts")
         end_year, end_month = _add_months(y2, m2, 1)
-        return Period(text, dt.date(y1, m1, 1), dt.date(end_year, end_month, 1), tz)
-    if m := _QUARTER.match(text):
+        span = Period(text, dt.date(y1, m1, 1), dt.date(end_year, end_month, 1), tz)
+    elif m := _QUARTER.match(text):
         if book.period.unit != "quarter":
             raise PeriodError(
                 f"{text!r}: contract {book.id} is assessed by month; write YYYY-MM "
                 "or a month range YYYY-MM..YYYY-MM"
             )
-        return quarter_period(book, int(m[1]), int(m[2]))
-    example = "2024Q1" if book.period.unit == "quarter" else "2026-07"
-    raise PeriodError(
-        f"{text!r} is not a period: write YYYY-MM, YYYY-MM..YYYY-MM or the contract's "
-        f"own period label, e.g. {example}"
+        quarter = quarter_period(book, int(m[1]), int(m[2]))
+        return quarter, [quarter]
+    else:
+        example = "2024Q1" if book.period.unit == "quarter" else "2026-07"
+        raise PeriodError(
+            f"{text!r} is not a period: write YYYY-MM, YYYY-MM..YYYY-MM or the contract's "
+            f"own period label, e.g. {example}"
+        )
+    parts = _periods_between(book, span)
+    if parts[0].start != span.start or parts[-1].end != span.end:
+        raise PeriodError(_misaligned(book, text, parts))
+    if len(parts) == 1:
+        return parts[0], parts
+    return span, parts
+
+
+def _periods_between(book: Rulebook, span: Period) -> list[Period]:
+    """The contract's periods that overlap ``span``, in order."""
+    out: list[Period] = []
+    cursor = period_of(book, dt.datetime.combine(span.start, dt.time(12), tzinfo=span.tz))
+    while cursor.start < span.end:
+        out.append(cursor)
+        cursor = period_of(book, dt.datetime.combine(cursor.end, dt.time(12), tzinfo=span.tz))
+    return out
+
+
+def _misaligned(book: Rulebook, text: str, parts: list[Period]) -> str:
+    first, last = parts[0], parts[-1]
+    months = f"{first.start:%Y-%m}..{last.end - dt.timedelta(days=1):%Y-%m}"
+    labels = first.label if len(parts) == 1 else f"{first.label} to {last.label}"
+    return (
+        f"{text!r} is not whole assessment periods: contract {book.id} is assessed by "
+        f"quarter, and these months lie in {labels} ({months}); write {first.label} or the "
+        f"range {months}"
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from scoring.assessment import Assessment
+from scoring.assessment import Assessment, Warning
+from scoring.ranges import RangeAssessment
 from scoring.rulebook import Label, Rulebook
 
 
@@ -33,6 +34,13 @@ def to_data(a: Assessment) -> dict[str, Any]:
             "end": a.period.end.isoformat(),
             "timezone": a.period.timezone,
         },
+        "term": None
+        if a.term is None
+        else {
+            "from": a.term.first.isoformat(),
+            "to": a.term.last.isoformat(),
+            "clause": a.term.clause,
+        },
         "score": _num(a.score),
         "max_score": _num(a.max_score),
         "points_deducted": _num(a.points_deducted),
@@ -53,6 +61,7 @@ def to_data(a: Assessment) -> dict[str, Any]:
                 "raw_points": _num(ln.raw_points),
                 "points": _num(ln.points),
                 "capped": ln.capped,
+                "capped_by": list(ln.capped_by),
                 "amount": _num(ln.amount),
                 "misses": ln.misses,
             }
@@ -80,6 +89,8 @@ def to_data(a: Assessment) -> dict[str, Any]:
                 "type": c.type,
                 "weight": _num(c.weight),
                 "score": _num(c.score),
+                "points_deducted": _num(c.points_deducted),
+                "points_added": _num(c.points_added),
                 "detail": c.detail,
             }
             for c in a.components
@@ -96,22 +107,67 @@ def to_data(a: Assessment) -> dict[str, Any]:
             "pool_year": m.pool_year,
             "pool_year_average": _num(m.pool_year_average),
             "pool_year_ratio": _num(m.pool_year_ratio),
+            "pool_year_provisional": bool(m.pool_year_lacking),
+            "pool_year_lacking": list(m.pool_year_lacking),
             "deposit_refund_ratio": _num(m.deposit_refund_ratio),
             "deposit_refund_amount": _num(m.deposit_refund_amount),
+            "deposit_provisional": bool(m.deposit_lacking),
+            "deposit_lacking": list(m.deposit_lacking),
             "notes": [_label(n) for n in m.notes],
         },
         "grade": _label(a.grade),
-        "warnings": [
-            {
-                "code": w.code,
-                "level": w.level,
-                "label": _label(w.label),
-                "clause": w.clause,
-                "periods": list(w.periods),
-            }
-            for w in a.warnings
-        ],
+        "warnings": [_warning(w) for w in a.warnings],
         "missing": [_label(x) for x in a.missing],
+        "missing_inputs": [
+            {"code": x.code, "period": x.period, "label": _label(x.label)} for x in a.missing_inputs
+        ],
+        "excluded": [
+            {"reason": x.reason, "count": x.count, "label": _label(x.label)} for x in a.excluded
+        ],
+    }
+
+
+def _warning(w: Warning) -> dict[str, Any]:
+    return {
+        "code": w.code,
+        "level": w.level,
+        "label": _label(w.label),
+        "clause": w.clause,
+        "periods": list(w.periods),
+        "amount": _num(w.amount),
+        "amount_max": _num(w.amount_max),
+        "amount_note": _label(w.amount_note),
+        "records": w.records,
+    }
+
+
+def range_data(r: RangeAssessment) -> dict[str, Any]:
+    """A range as JSON-ready data: each period in full, then what they come to together."""
+    return {
+        "contract": r.contract,
+        "range": {
+            "label": r.period.label,
+            "start": r.period.start.isoformat(),
+            "end": r.period.end.isoformat(),
+            "timezone": r.period.timezone,
+        },
+        "periods": [to_data(a) for a in r.parts],
+        "combined": {
+            "scores": {a.period.label: _num(a.score) for a in r.parts},
+            "score_mean": _num(r.score_mean),
+            "fee_deductions": {a.period.label: _num(a.money.fee_deduction) for a in r.parts},
+            "fee_deduction_sum": _num(r.fee_deduction_sum),
+            "item_amounts_sum": _num(r.item_amounts_sum),
+            "payout_ratio_of_mean": _num(r.payout_ratio_of_mean),
+            "rule": _label(r.rule),
+            "rule_clause": r.rule_clause,
+        },
+        "complete": r.complete,
+        "provisional": r.provisional,
+        "excluded": [
+            {"reason": x.reason, "count": x.count, "label": _label(x.label)} for x in r.excluded
+        ],
+        "warnings": [_warning(w) for w in r.warnings],
     }
 
 
@@ -130,7 +186,18 @@ _TEXT = {
     "warnings": {"zh": "预警", "en": "Warnings"},
     "lines": {"zh": "扣分明细", "en": "Lines"},
     "none": {"zh": "本期无记录。", "en": "Nothing recorded in this period."},
-    "capped": {"zh": "（封顶）", "en": " (capped)"},
+    "capped": {"zh": "（封顶，未封顶为 {raw}）", "en": " (capped; {raw} before the cap)"},
+    "provisional_lacks": {
+        "zh": "（暂定，缺 {periods} 的得分）",
+        "en": " (provisional: no score for {periods})",
+    },
+    "claim": {"zh": "，甲方可主张违约金 {amount}", "en": "; the client may claim {amount}"},
+    "range_title": {"zh": "考核结果（分期合并）", "en": "Assessment of a range"},
+    "range_periods": {"zh": "各期", "en": "Periods"},
+    "range_mean": {"zh": "各期平均分", "en": "Mean of the periods' scores"},
+    "range_sum": {"zh": "各期扣减服务费合计", "en": "Sum of the periods' fee deductions"},
+    "range_rule": {"zh": "合并规则", "en": "How they combine"},
+    "range_payout": {"zh": "平均分对应的支付比例", "en": "Payout band of the mean"},
     "triggered": {"zh": "已触发", "en": "triggered"},
     "at_risk": {"zh": "临界", "en": "at risk"},
     "components": {"zh": "分项得分", "en": "Components"},
@@ -157,7 +224,12 @@ def to_text(a: Assessment, book: Rulebook, lang: str = "zh") -> str:
         )
     for c in a.components:
         if c.type != "card" or len(a.components) > 1:
-            shown = _num(c.score) if c.score is not None else _t("no_data", lang)
+            shown = _num(c.score) or _t("no_data", lang)
+            if c.points_deducted or c.points_added:
+                shown += (
+                    f" ({_t('deducted', lang)} {_num(c.points_deducted)}, "
+                    f"{_t('added', lang)} {_num(c.points_added)})"
+                )
             out.append(f"  {c.label.get(lang)} ({_num(c.weight * 100)}%): {shown}")
     m = a.money
     if m.fee_deduction is not None:
@@ -167,19 +239,19 @@ def to_text(a: Assessment, book: Rulebook, lang: str = "zh") -> str:
     if m.pool_year_ratio is not None:
         out.append(
             f"{_t('pool_year', lang)} ({m.pool_year}): {_num(m.pool_year_average)} → "
-            f"{_num(m.pool_year_ratio * 100)}%"
+            f"{_num(m.pool_year_ratio * 100)}%{_lacks(m.pool_year_lacking, lang)}"
         )
     if m.deposit_refund_ratio is not None:
         amount = f" = {_num(m.deposit_refund_amount)} {m.currency}"
-        out.append(f"{_t('deposit', lang)}: {_num(m.deposit_refund_ratio * 100)}%{amount}")
+        lacks = _lacks(m.deposit_lacking, lang)
+        out.append(f"{_t('deposit', lang)}: {_num(m.deposit_refund_ratio * 100)}%{amount}{lacks}")
     if a.grade is not None:
         out.append(f"{_t('grade', lang)}: {a.grade.get(lang)}")
-    for note in (*m.notes, *a.missing):
+    for note in (*m.notes, *a.missing, *(x.label for x in a.excluded)):
         out.append(f"! {note.get(lang)}")
     if a.warnings:
         out.append(f"{_t('warnings', lang)}:")
-        for w in a.warnings:
-            out.append(f"  [{_t(w.level, lang)}] {w.label.get(lang)} ({', '.join(w.periods)})")
+        out.extend(warning_text(w, lang) for w in a.warnings)
     counted = [ln for ln in a.lines if ln.count]
     if not counted:
         out.append(_t("none", lang))
@@ -188,8 +260,51 @@ def to_text(a: Assessment, book: Rulebook, lang: str = "zh") -> str:
     for ln in counted:
         figure = f"{_num(ln.amount)} {m.currency}" if ln.amount is not None else _num(ln.points)
         sign = "+" if ln.kind == "bonus" else "-" if ln.kind == "deduction" else ""
-        capped = _t("capped", lang) if ln.capped else ""
+        capped = _t("capped", lang).format(raw=_num(ln.raw_points)) if ln.capped else ""
         out.append(
             f"  {ln.code}  {ln.label.get(lang)}  ×{_num(ln.quantity)}  {sign}{figure}{capped}"
         )
+    return "\n".join(out)
+
+
+def _lacks(periods: tuple[str, ...], lang: str) -> str:
+    return _t("provisional_lacks", lang).format(periods=", ".join(periods)) if periods else ""
+
+
+def warning_text(w: Warning, lang: str) -> str:
+    """``  [triggered] label (periods); the client may claim 20000 CNY``."""
+    claim = ""
+    if w.amount is not None:
+        amount = (
+            _num(w.amount) if w.amount_max is None else f"{_num(w.amount)}–{_num(w.amount_max)}"
+        )
+        claim = _t("claim", lang).format(amount=f"{amount} CNY")
+    elif w.amount_note is not None:
+        claim = _t("claim", lang).format(amount=w.amount_note.get(lang))
+    return f"  [{_t(w.level, lang)}] {w.label.get(lang)} ({', '.join(w.periods)}){claim}"
+
+
+def range_text(r: RangeAssessment, book: Rulebook, lang: str = "zh") -> str:
+    """The range in a few lines (each period, the mean, the sum, the rule), then each period."""
+    out = [f"{book.title.get(lang)} — {_t('range_title', lang)} {r.period.label}"]
+    out.append(f"{_t('range_periods', lang)}:")
+    for a in r.parts:
+        score = _num(a.score) if a.score is not None else "—"
+        fee = a.money.fee_deduction
+        money = f"  {_t('fee', lang)} {_num(fee)} {a.money.currency}" if fee is not None else ""
+        open_ = _t("provisional", lang) if a.provisional else ""
+        out.append(f"  {a.period.label}: {score}{money}{open_}")
+    if r.score_mean is not None:
+        out.append(f"{_t('range_mean', lang)}: {_num(r.score_mean)}")
+    if r.payout_ratio_of_mean is not None:
+        out.append(f"{_t('range_payout', lang)}: {_num(r.payout_ratio_of_mean * 100)}%")
+    if r.fee_deduction_sum is not None:
+        out.append(f"{_t('range_sum', lang)}: {_num(r.fee_deduction_sum)} CNY")
+    clause = f" [{r.rule_clause}]" if r.rule_clause else ""
+    out.append(f"{_t('range_rule', lang)}: {r.rule.get(lang)}{clause}")
+    for x in r.excluded:
+        out.append(f"! {x.label.get(lang)}")
+    for a in r.parts:
+        out.append("")
+        out.append(to_text(a, book, lang))
     return "\n".join(out)

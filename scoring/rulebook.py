@@ -20,6 +20,7 @@ Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Points = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4)]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 Ratio = Annotated[Decimal, Field(ge=0, le=1)]
+PERIOD_LABEL = r"^\d{4}-(0[1-9]|1[0-2])(\.\.\d{4}-(0[1-9]|1[0-2]))?$|^\d{4}Q[1-4]$"
 
 
 class Model(BaseModel):
@@ -87,6 +88,7 @@ class ItemKind(StrEnum):
     MEASURE = "measure"  # a measured input of a formula component (value: a number)
     KPI = "kpi"  # an indicator measured against a target; each missed period costs money
     FEE = "fee"  # money directly: amount x quantity (x value when the item has a value)
+    FACT = "fact"  # a recorded fact that costs nothing itself; a breach (Breach) reads it
 
 
 class ValueKind(StrEnum):
@@ -140,12 +142,33 @@ class KpiPeriod(StrEnum):
     YEAR = "year"
 
 
+class KpiWindow(Model):
+    """One KPI period the contract names itself (e.g. 004's one half-year report of the term)."""
+
+    label: Label
+    first_day: dt.date
+    last_day: dt.date
+    clause: str
+
+    @model_validator(mode="after")
+    def _in_order(self) -> KpiWindow:
+        if self.last_day < self.first_day:
+            raise ValueError("last_day is before first_day")
+        return self
+
+
 class Kpi(Model):
-    """An indicator with a target: each KPI period whose latest measurement misses costs money."""
+    """An indicator with a target: each KPI period whose latest measurement misses costs money.
+
+    The KPI periods are the calendar ones of ``period`` (days, months …) within the contract's
+    term, or exactly the ``windows`` when the contract names them. A KPI period is assessed in
+    the assessment period in which it ends; one without any measurement is listed as missing.
+    """
 
     target: Bounds
     period: KpiPeriod
     amount_per_miss: Amount | None = None
+    windows: tuple[KpiWindow, ...] = ()
 
 
 class Item(Model):
@@ -166,6 +189,9 @@ class Item(Model):
     alias: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")] | None = None
     clause: str = Field(min_length=1)
     notes: Label | None = None
+    # A record is expected in every assessment period of the term (a monthly sample, a
+    # periodic check): a period without one is listed as missing, not taken as "all met".
+    expected: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Item:
@@ -192,10 +218,16 @@ class Item(Model):
                 raise ValueError("a kpi item takes amount_per_miss or tiers, not both")
         elif kind is ItemKind.FEE and (self.amount is None) == (not self.tiers):
             raise ValueError("a fee item needs either amount or tiers, exactly one")
+        elif kind is ItemKind.FACT:
+            priced = (self.points, self.amount, self.section, self.component)
+            if any(x is not None for x in priced) or self.tiers:
+                raise ValueError("a fact item costs nothing: no points, amount, tiers, section")
         if kind is not ItemKind.KPI and self.kpi is not None:
             raise ValueError("only kpi items take kpi")
         if self.cap is not None and kind not in (ItemKind.DEDUCTION, ItemKind.BONUS):
             raise ValueError("only deduction and bonus items take a cap")
+        if self.expected and kind in (ItemKind.KPI, ItemKind.RATING, ItemKind.MEASURE):
+            raise ValueError(f"a {kind} item is always expected: leave out expected")
         return self
 
     @property
@@ -330,7 +362,9 @@ class Payment(Model):
     label: Label
     due: dt.date | None = None
     amount: Amount
-    period: str | None = None  # the assessment period this payment pays for (e.g. 2024Q1)
+    # The assessment period this payment pays for: a period label (2024Q1, 2026-07) or a
+    # range of months (2023-09..2023-11); a range equal to one period is that period.
+    period: Annotated[str, Field(pattern=PERIOD_LABEL)] | None = None
     clause: str
 
 
@@ -341,14 +375,20 @@ class Deposit(Model):
 
 
 class Contract(Model):
-    """The contract's parties, dates, price and payment schedule."""
+    """The contract's parties, term, price and payment schedule.
 
-    file: str
+    The term runs from ``valid_from`` 0:00 to the end (24:00) of ``valid_to``, local time, as
+    ``term_clause`` writes it; nothing recorded outside it is scored.
+    """
+
+    # The contract's file name (or archive number), never a path of one machine.
+    file: str = Field(min_length=1, pattern=r"^[^/\\]+$")
     client: Label
     vendor: Label
     service: Label
     valid_from: dt.date
     valid_to: dt.date
+    term_clause: str = Field(min_length=1)
     timezone: str = "Asia/Shanghai"
     price: Amount | None = None
     price_clause: str | None = None
@@ -372,12 +412,25 @@ class Contract(Model):
         return self
 
 
+class RangeRule(Model):
+    """How the periods of a range (``2023-09..2023-11``) combine, in words, with the clause.
+
+    Each period is assessed on its own (its caps, floors and money); the range shows every
+    period, the sum of their money and the mean of their scores. ``label`` says which of
+    these figures the contract uses (e.g. 002's yearly mean of the monthly scores, 一、9).
+    """
+
+    label: Label
+    clause: str | None = None
+
+
 class PeriodRules(Model):
     """The assessment period: calendar months, or quarters starting in ``first_month``."""
 
     unit: Literal["month", "quarter"]
     first_month: int = Field(default=1, ge=1, le=12)
     clause: str
+    range: RangeRule | None = None
 
 
 class WarningRule(Model):
@@ -394,6 +447,33 @@ class WarningRule(Model):
     unit: Literal["period", "month"] = "period"
     label: Label
     clause: str
+
+
+class Breach(Model):
+    """A right of the client that one recorded finding establishes (terminate, claim 违约金).
+
+    Triggered in a period when a record of one of ``items`` (within the term) has its
+    quantity within ``quantity`` and its value within ``value``. ``amount`` is the 违约金
+    the client may claim; with ``amount_max``, the contract gives a range the client decides
+    within; ``amount_note`` states an amount the rulebook cannot price (a share of an
+    unknown fee).
+    """
+
+    code: Code
+    items: tuple[Code, ...] = Field(min_length=1)
+    quantity: Bounds = Bounds()
+    value: Bounds = Bounds()
+    amount: Amount | None = None
+    amount_max: Amount | None = None
+    amount_note: Label | None = None
+    label: Label
+    clause: str
+
+    @model_validator(mode="after")
+    def _amounts(self) -> Breach:
+        if self.amount_max is not None and (self.amount is None or self.amount_max < self.amount):
+            raise ValueError("amount_max needs an amount no larger than it")
+        return self
 
 
 class Objections(Model):
@@ -416,6 +496,7 @@ class Rulebook(Model):
     money: Money = Money()
     grades: tuple[Band, ...] = ()
     warnings: tuple[WarningRule, ...] = ()
+    breaches: tuple[Breach, ...] = ()
     objections: Objections | None = None
     notes_internal: bool = False
 
@@ -456,6 +537,14 @@ class Rulebook(Model):
         needs_score = self.money.pool is not None or self.grades or self.warnings
         if needs_score and self.score is None:
             raise ValueError("grades, warnings and pools need a score")
+        _check_unique(
+            "warning code", [w.code for w in self.warnings] + [b.code for b in self.breaches]
+        )
+        for breach in self.breaches:
+            _check_breach(self, breach)
+        for item in self.items:
+            if item.kpi is not None:
+                _check_windows(self.contract, item)
         return self
 
     # -- look-ups (computed once per loaded rulebook) ---------------------------
@@ -473,6 +562,16 @@ class Rulebook(Model):
         self,
     ) -> dict[tuple[str, str | None], tuple[Item, Decimal | str | None, Decimal]]:
         """scoring.engine's memo: (item, raw value) → (item, value as read, points per unit)."""
+        return {}
+
+    @cached_property
+    def item_order(self) -> dict[str, int]:
+        """Each item's place in the table (the order caps are shared in)."""
+        return {item.code: index for index, item in enumerate(self.items)}
+
+    @cached_property
+    def period_memo(self) -> dict[tuple[str, str], object]:
+        """scoring.engine's memo of what depends on the period only (KPI periods …)."""
         return {}
 
     @cached_property
@@ -511,6 +610,38 @@ def _walk(sections: tuple[Section, ...]) -> list[Section]:
 def walk_sections(sections: tuple[Section, ...]) -> list[Section]:
     """Every section of a tree, parents before children."""
     return _walk(sections)
+
+
+RAW_KINDS = frozenset({ItemKind.KPI, ItemKind.MEASURE, ItemKind.FACT})  # kept record by record
+
+
+def _check_breach(book: Rulebook, breach: Breach) -> None:
+    for code in breach.items:
+        item = book.items_by_code.get(code)
+        if item is None:
+            raise ValueError(f"breach {breach.code}: unknown item {code!r}")
+        if breach.quantity != Bounds() and item.kind not in RAW_KINDS:
+            # deduction records are summed by value: one record's quantity is not kept
+            raise ValueError(
+                f"breach {breach.code}: a quantity test needs a fact, kpi or measure item, "
+                f"not the {item.kind} item {code}"
+            )
+        numeric = item.value is not None and item.value.kind is not ValueKind.LEVEL
+        if breach.value != Bounds() and not numeric and item.kind is not ItemKind.KPI:
+            raise ValueError(f"breach {breach.code}: item {code} has no measured number")
+
+
+def _check_windows(contract: Contract, item: Item) -> None:
+    assert item.kpi is not None
+    previous: KpiWindow | None = None
+    for window in item.kpi.windows:
+        if window.first_day < contract.valid_from or window.last_day > contract.valid_to:
+            raise ValueError(
+                f"item {item.code}: KPI window {window.label.en!r} is outside the term"
+            )
+        if previous is not None and window.first_day <= previous.last_day:
+            raise ValueError(f"item {item.code}: KPI windows overlap or are out of order")
+        previous = window
 
 
 def _check_unique(what: str, values: list[str]) -> None:

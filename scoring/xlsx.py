@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.assessment import Assessment, Line
+from scoring.ranges import RangeAssessment
 from scoring.rulebook import Item, ItemKind, Rulebook, Section, walk_sections
 
 UNIT_ZH = {
@@ -91,7 +92,17 @@ def _section_rows(book: Rulebook, a: Assessment) -> list[tuple[Section | None, I
 
 
 def _card_table(ws: Worksheet, book: Rulebook, a: Assessment, row: int) -> int:
-    heads = ["服务内容", "考核细则", "分值", "评分细则", "次数/数量", "扣分", "加分", "条款"]
+    heads = [
+        "服务内容",
+        "考核细则",
+        "分值",
+        "评分细则",
+        "次数/数量",
+        "扣分",
+        "加分",
+        "条款",
+        "封顶前分值",
+    ]
     for col, text in enumerate(heads, 1):
         _put(ws, row, col, text, bold=True)
     row += 1
@@ -108,6 +119,13 @@ def _card_table(ws: Worksheet, book: Rulebook, a: Assessment, row: int) -> int:
                 _put(ws, row, 6, res.deducted)
                 _put(ws, row, 7, res.added)
                 _put(ws, row, 8, "已封顶" if res.capped else section.clause or "")
+                if res.capped:
+                    _put(
+                        ws,
+                        row,
+                        9,
+                        res.deducted_raw if res.deducted_raw > res.deducted else res.added_raw,
+                    )
             row += 1
         bonus = item.kind is ItemKind.BONUS
         _put(ws, row, 2, item.label.zh)
@@ -117,12 +135,13 @@ def _card_table(ws: Worksheet, book: Rulebook, a: Assessment, row: int) -> int:
         _put(ws, row, 6, None if bonus or not line.count else line.points)
         _put(ws, row, 7, line.points if bonus and line.count else None)
         _put(ws, row, 8, item.clause + ("（封顶）" if line.capped else ""))
+        _put(ws, row, 9, line.raw_points if line.capped else None)
         row += 1
     return row + 1
 
 
 def _component_table(ws: Worksheet, a: Assessment, row: int) -> int:
-    for col, text in enumerate(["考核项", "权重", "得分", "说明"], 1):
+    for col, text in enumerate(["考核项", "权重", "得分", "说明", "扣分", "加分"], 1):
         _put(ws, row, col, text, bold=True)
     row += 1
     for c in a.components:
@@ -130,6 +149,8 @@ def _component_table(ws: Worksheet, a: Assessment, row: int) -> int:
         _put(ws, row, 2, f"{c.weight * 100:.0f}%")
         _put(ws, row, 3, c.score.quantize(Decimal("0.01")) if c.score is not None else "无数据")
         _put(ws, row, 4, "；".join(f"{k}: {v}" for k, v in c.detail.items()))
+        _put(ws, row, 5, c.points_deducted)
+        _put(ws, row, 6, c.points_added)
         row += 1
     return row + 1
 
@@ -179,11 +200,22 @@ def _totals(ws: Worksheet, a: Assessment, row: int) -> int:
     if m.pool_year_ratio is not None:
         rows.append((f"{m.pool_year}月平均分", m.pool_year_average))
         rows.append((f"{m.pool_year}绩效考核金额支付比例", f"{m.pool_year_ratio * 100:.0f}%"))
+        if m.pool_year_lacking:
+            rows.append(("说明", f"暂定：缺 {'、'.join(m.pool_year_lacking)} 的得分"))
     if m.deposit_refund_ratio is not None:
         rows.append(("履约保证金退还比例", f"{m.deposit_refund_ratio * 100:.0f}%"))
+        if m.deposit_lacking:
+            rows.append(("说明", f"暂定：缺 {'、'.join(m.deposit_lacking)} 的得分"))
     for w in a.warnings:
-        rows.append(("预警", f"{w.label.zh}（{'已触发' if w.level == 'triggered' else '临界'}）"))
-    for note in (*m.notes, *a.missing):
+        state = "已触发" if w.level == "triggered" else "临界"
+        claim = ""
+        if w.amount is not None:
+            top = f"—{w.amount_max}" if w.amount_max is not None else ""
+            claim = f"，可主张违约金{w.amount}{top}元"
+        elif w.amount_note is not None:
+            claim = f"，可主张违约金：{w.amount_note.zh}"
+        rows.append(("预警", f"{w.label.zh}（{state}，{w.clause}{claim}）"))
+    for note in (*m.notes, *a.missing, *(x.label for x in a.excluded)):
         rows.append(("说明", note.zh))
     for label, value in rows:
         _put(ws, row, 1, label, bold=True)
@@ -201,8 +233,60 @@ def assessment_xlsx(a: Assessment, book: Rulebook) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
+    _sheet(ws, a, book)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def range_xlsx(r: RangeAssessment, book: Rulebook) -> bytes:
+    """A range: a summary sheet (each period, the sum, the mean, the rule), then each period's
+    official table on a sheet of its own."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "汇总"
+    ws.cell(row=1, column=1, value=f"{book.title.zh} 考核汇总（{r.period.label}）").font = Font(
+        bold=True, size=14
+    )
+    row = 3
+    for col, text in enumerate(["考核期", "得分", "扣减服务费（元）", "状态"], 1):
+        _put(ws, row, col, text, bold=True)
+    for a in r.parts:
+        row += 1
+        _put(ws, row, 1, a.period.label)
+        _put(ws, row, 2, a.score if a.score is not None else "数据不全")
+        _put(ws, row, 3, a.money.fee_deduction)
+        _put(ws, row, 4, "暂定" if a.provisional else ("数据不全" if not a.complete else "终定"))
+    row += 2
+    totals: list[tuple[str, object]] = [
+        ("各期平均分", r.score_mean),
+        ("各期扣减服务费合计（元）", r.fee_deduction_sum),
+        (
+            "平均分对应的支付比例",
+            None if r.payout_ratio_of_mean is None else f"{r.payout_ratio_of_mean * 100:.0f}%",
+        ),
+        ("合并规则", r.rule.zh + (f"（{r.rule_clause}）" if r.rule_clause else "")),
+    ]
+    totals += [("说明", x.label.zh) for x in r.excluded]
+    for label, value in totals:
+        if value is None:
+            continue
+        _put(ws, row, 1, label, bold=True)
+        _put(ws, row, 2, value)
+        row += 1
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 60
+    for a in r.parts:
+        _sheet(wb.create_sheet(), a, book)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet(ws: Worksheet, a: Assessment, book: Rulebook) -> None:
     ws.title = f"考核表 {a.period.label}"[:31]
-    row = _header(ws, book, a, width=8)
+    row = _header(ws, book, a, width=9)
     if len(book.components) > 1 or any(c.type != "card" for c in book.components):
         row = _component_table(ws, a, row)
     if book.cards:
@@ -210,8 +294,5 @@ def assessment_xlsx(a: Assessment, book: Rulebook) -> bytes:
     if any(i.kind in (ItemKind.KPI, ItemKind.FEE) for i in book.items):
         row = _kpi_table(ws, book, a, row)
     _totals(ws, a, row)
-    for col, width in zip("ABCDEFGH", (22, 48, 8, 30, 10, 10, 10, 26), strict=True):
+    for col, width in zip("ABCDEFGHI", (22, 48, 8, 30, 10, 10, 10, 26, 10), strict=True):
         ws.column_dimensions[col].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()

@@ -56,8 +56,10 @@ async def add_contract(
     now: dt.datetime,
     actor: str,
     schedule: Mapping[str, Any] | None = None,
+    recording_since: dt.date | None = None,
 ) -> Contract:
-    """Create a contract; its id must be new."""
+    """Create a contract; its id must be new. Recording begins ``recording_since`` (default:
+    the local day it is added): earlier periods take given scores (storage.record)."""
     if not CONTRACT_ID.match(contract_id):
         raise InvalidInputError(
             f"contract id {contract_id!r} must be 2-64 lowercase letters, digits or '-', "
@@ -66,6 +68,7 @@ async def add_contract(
     _check_zone(timezone)
     if await session.get(Contract, contract_id) is not None:
         raise InvalidInputError(f"contract {contract_id!r} already exists")
+    since = recording_since or now.astimezone(ZoneInfo(timezone)).date()
     contract = Contract(
         id=contract_id,
         rulebook_id=rulebook_id,
@@ -74,9 +77,10 @@ async def add_contract(
         timezone=timezone,
         schedule=dict(schedule or {}),
         created_at=now,
+        recording_since=since,
     )
     await add_row(session, contract)  # before the audit row that refers to it
-    detail = {"rulebook": rulebook_id, "timezone": timezone}
+    detail = {"rulebook": rulebook_id, "timezone": timezone, "recording_since": since.isoformat()}
     await audit(
         session,
         actor=actor,

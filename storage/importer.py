@@ -4,7 +4,9 @@ Each row gets a natural key: the SHA-256 of its normalised fields (time in UTC, 
 quantity, value, staff, note, inspector) and of how many identical rows came before it in
 the file. A row whose key the contract already has is skipped, so importing the same
 file again, or a longer export that repeats it, records only what is new. The file's
-own SHA-256 is kept with the batch, so an identical file is recognised at once.
+own SHA-256 is kept with the batch, so an identical file is recognised at once. A row
+outside the contract's term refuses the file, unless the caller asks to skip such rows: they
+are then left out, and the result names their lines.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from scoring.assessment import Event
-from scoring.events_csv import read_events_csv
+from scoring.events_csv import read_events
 from scoring.rulebook import Rulebook
 from storage.models import Contract, Entry, ImportBatch
 from storage.queries import ENTRIES, add_row, audit, entry_row
@@ -41,6 +43,7 @@ class ImportResult:
     dry_run: bool
     batch: ImportBatch | None = None  # the new batch; None when nothing was recorded
     same_file_as: ImportBatch | None = None  # an earlier import of this very file
+    outside_term: tuple[int, ...] = ()  # lines skipped: outside the contract's term
 
 
 def file_digest(data: bytes) -> str:
@@ -103,6 +106,7 @@ async def import_events(
     now: dt.datetime,
     actor: str,
     dry_run: bool = False,
+    skip_outside_term: bool = False,
 ) -> ImportResult:
     """Record the file's new rows; EventsCsvError (with line numbers) when any row is bad."""
     # Nothing is written on a dry run, when a row is bad, or when every row is already
@@ -112,18 +116,21 @@ async def import_events(
     if earlier is not None:
         rows = earlier.rows_read
         return ImportResult(rows, 0, rows, dry_run, same_file_as=earlier)
-    events = read_events_csv(data, book)
+    read = read_events(data, book, skip_outside_term=skip_outside_term)
+    events = read.events
+    skipped = tuple(line for line, _ in read.outside_term)
+    rows_read = len(events) + len(skipped)
     keys = natural_keys(contract.id, events)
     known = await _known_keys(session, contract.id, keys)
     fresh = [(event, key) for event, key in zip(events, keys, strict=True) if key not in known]
     already = len(events) - len(fresh)
     if dry_run or not fresh:
-        return ImportResult(len(events), len(fresh), already, dry_run)
+        return ImportResult(rows_read, len(fresh), already, dry_run, outside_term=skipped)
     batch = ImportBatch(
         contract_id=contract.id,
         source_name=source_name,
         sha256=digest,
-        rows_read=len(events),
+        rows_read=rows_read,
         rows_recorded=len(fresh),
         created_by=actor,
         created_at=now,
@@ -131,7 +138,13 @@ async def import_events(
     await add_row(session, batch)
     assert batch.id is not None
     await _insert_entries(session, contract.id, fresh, batch.id, now)
-    detail = {"batch": batch.id, "file": source_name, "recorded": len(fresh), "skipped": already}
+    detail = {
+        "batch": batch.id,
+        "file": source_name,
+        "recorded": len(fresh),
+        "skipped": already,
+        "outside_term": len(skipped),
+    }
     await audit(
         session,
         actor=actor,
@@ -142,7 +155,7 @@ async def import_events(
         now=now,
     )
     await session.flush()
-    return ImportResult(len(events), len(fresh), already, dry_run, batch=batch)
+    return ImportResult(rows_read, len(fresh), already, dry_run, batch=batch, outside_term=skipped)
 
 
 async def _insert_entries(

@@ -80,6 +80,9 @@ class Contract(SQLModel, table=True):
     timezone: str = Field(max_length=CODE_LENGTH)
     schedule: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     created_at: dt.datetime = Field(sa_type=UtcDateTime)
+    # The first local day the ledger holds everything of: a period that began earlier takes
+    # the score given for it (GivenScore), from the paper sheets.
+    recording_since: dt.date
 
 
 class RosterMember(SQLModel, table=True):
@@ -314,6 +317,22 @@ class ClosedPeriod(SQLModel, table=True):
     summary: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     closed_by_id: int | None = Field(default=None, foreign_key="people.id", sa_type=BigId)
     closed_at: dt.datetime = Field(sa_type=UtcDateTime)
+
+
+class GivenScore(SQLModel, table=True):
+    """A period's score given from outside floorbot (the paper sheets) for a period that began
+    before the contract's recording did; the pool-year and deposit means use it."""
+
+    __tablename__ = "given_scores"
+    __table_args__ = (UniqueConstraint("contract_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
+    period: str = Field(max_length=32)
+    score: Decimal = Field(sa_type=ExactDecimal)
+    source: str = Field(sa_type=Text)
+    entered_by: str = Field(max_length=NAME_LENGTH)
+    entered_at: dt.datetime = Field(sa_type=UtcDateTime)
 
 
 class AuditRecord(SQLModel, table=True):

@@ -39,8 +39,10 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from scoring.assessment import Event
+from scoring.measures import evidence_start
 from scoring.periods import Period
-from scoring.rulebook import ItemKind, Rulebook
+from scoring.rulebook import RAW_KINDS, ItemKind, Rulebook
+from scoring.term import term_of
 from storage.errors import InvalidInputError, NotFoundError
 from storage.models import (
     ActionKind,
@@ -55,7 +57,6 @@ from storage.prepared import Prepared
 from storage.types import UtcDateTime, quantity_from_db, utc_from_db
 
 # Items whose events the engine needs one by one (it reads their timestamps).
-RAW_KINDS = frozenset({ItemKind.KPI, ItemKind.MEASURE})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -448,18 +449,40 @@ async def events_for_period(
 ) -> list[Event]:
     """The contract's active events in the period, as the engine takes them."""
     # Deduction, bonus, fee and rating items come aggregated by (item, value) with their
-    # count and summed quantity; such an event stands for many times and carries the
-    # period's first instant as occurred_at (so call this once per assessment period).
-    # Kpi and measure items come one event per entry, with its own time and ref = the
-    # entry id. Voided entries are left out, corrections applied. One query, plus one
-    # more when the period has voids or corrections.
+    # count and summed quantity; such an event stands for many times and carries the first
+    # instant of its part of the period as occurred_at (so call this once per assessment
+    # period). The period is cut at the edges of the contract's term, so that what falls
+    # outside it is aggregated apart (and counted, not scored, by the engine). Kpi, measure
+    # and fact items come one event per entry, with its own time and ref = the entry id,
+    # and KPI entries from the start of a KPI period that ends in this one (an annual
+    # report recorded in May, assessed in January). Voided entries are left out,
+    # corrections applied. One query per part, plus one more when a part has voids or
+    # corrections.
     raw = frozenset(item.code for item in book.items if item.kind in RAW_KINDS)
     conn = await session.connection()
-    params = {"contract_id": contract_id, "start": period.start_utc, "end": period.end_utc}
+    out: list[Event] = []
+    for start, end, _inside in term_of(book).parts(period):
+        out.extend(await _events_between(conn, contract_id, raw, start, end))
+    evidence = evidence_start(book, period)
+    if evidence < period.start:
+        before = dt.datetime.combine(evidence, dt.time(0), tzinfo=period.tz)
+        kpis = frozenset(item.code for item in book.items if item.kind is ItemKind.KPI)
+        earlier = await _events_between(conn, contract_id, raw, before, period.start_utc)
+        out.extend(e for e in earlier if e.item in kpis)
+    return out
+
+
+async def _events_between(
+    conn: AsyncConnection,
+    contract_id: str,
+    raw: frozenset[str],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> list[Event]:
+    params = {"contract_id": contract_id, "start": start, "end": end}
     aggregated: dict[tuple[str, str | None], Event] = {}
     singles: list[Event] = []
     touched: list[Event] = []
-    start = period.start_utc
     rows = (await conn.execute(_period_query(tuple(sorted(raw))), params)).all()
     for item, value, count, stored_quantity, stored_at, ref, was_touched in rows:
         quantity = quantity_from_db(stored_quantity)

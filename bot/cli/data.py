@@ -21,6 +21,7 @@ from storage.directory import add_contract, create_invite, get_contract, list_co
 from storage.errors import InvalidInputError
 from storage.importer import ImportResult, import_events
 from storage.models import Contract, Invite, RosterMember
+from storage.record import set_recording_since
 from storage.roster import RosterCsvError, RosterImport, import_roster, list_roster, read_roster_csv
 
 DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
@@ -68,6 +69,13 @@ def import_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="check the file and say what would happen")
     ] = False,
+    skip_outside_term: Annotated[
+        bool,
+        typer.Option(
+            "--skip-outside-term",
+            help="leave out rows outside the contract's term instead of refusing the file",
+        ),
+    ] = False,
 ) -> None:
     """Record a CSV of events in a contract's ledger: all rows or none, never twice."""
     data = _read(file)
@@ -85,6 +93,7 @@ def import_command(
                 now=_now(),
                 actor=cli_actor(),
                 dry_run=dry_run,
+                skip_outside_term=skip_outside_term,
             )
 
     try:
@@ -95,6 +104,17 @@ def import_command(
 
 
 def _describe_import(result: ImportResult, file: Path, contract: str) -> str:
+    text = _import_outcome(result, file, contract)
+    if result.outside_term:
+        lines = ", ".join(str(line) for line in result.outside_term)
+        text += (
+            f" {len(result.outside_term)} row(s) outside the contract's term were skipped "
+            f"(lines {lines})."
+        )
+    return text
+
+
+def _import_outcome(result: ImportResult, file: Path, contract: str) -> str:
     if result.same_file_as is not None:
         earlier = result.same_file_as
         when = earlier.created_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -203,6 +223,14 @@ def contract_add(
     schedule: Annotated[
         list[str] | None, typer.Option(help="schedule setting KEY=VALUE (repeatable)")
     ] = None,
+    recording_since: Annotated[
+        str | None,
+        typer.Option(
+            "--recording-since",
+            help="first day (YYYY-MM-DD) the ledger holds everything of; default: today. "
+            "Periods that began earlier take given scores (floorbot scores give)",
+        ),
+    ] = None,
 ) -> None:
     """Set up a contract assessed by one of the installed rulebooks."""
     books = all_rulebooks(settings())
@@ -217,6 +245,7 @@ def contract_add(
         )  # the digest times (bot.services.digests.schedule), checked now
     except ScheduleError as exc:
         fail(str(exc))
+    since = None if recording_since is None else parse_day(recording_since, "--recording-since")
 
     async def work(engine: AsyncEngine) -> Contract:
         async with write_session(session_factory(engine)) as session:
@@ -230,12 +259,44 @@ def contract_add(
                 schedule=settings_map,
                 now=_now(),
                 actor=cli_actor(),
+                recording_since=since,
             )
 
     made = run_on_database(work)
     typer.echo(
-        f"Added contract {made.id} (rulebook {made.rulebook_id}, time zone {made.timezone})."
+        f"Added contract {made.id} (rulebook {made.rulebook_id}, time zone {made.timezone}), "
+        f"recording since {made.recording_since}."
     )
+    if made.recording_since > book.contract.valid_from:
+        typer.echo(
+            f"Periods that began before {made.recording_since} need their scores from the paper "
+            f"sheets: floorbot scores give --contract {made.id} --period … --score … "
+            "(or import their findings and move the start: floorbot contract recording)."
+        )
+
+
+def parse_day(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"{option} {text!r} is not a date: write YYYY-MM-DD, e.g. 2026-06-17")
+
+
+def contract_recording(
+    contract: ContractOption,
+    since: Annotated[str, typer.Option("--since", help="the new first day, YYYY-MM-DD")],
+) -> None:
+    """Move the day a contract's recording began (e.g. after importing earlier findings)."""
+    day = parse_day(since, "--since")
+
+    async def work(engine: AsyncEngine) -> Contract:
+        async with write_session(session_factory(engine)) as session:
+            return await set_recording_since(
+                session=session, contract_id=contract, since=day, actor=cli_actor(), now=_now()
+            )
+
+    made = run_on_database(work)
+    typer.echo(f"Contract {made.id}: recording since {made.recording_since}.")
 
 
 def contract_list() -> None:
@@ -250,7 +311,10 @@ def contract_list() -> None:
         typer.echo("No contracts yet: `floorbot contract add ID --rulebook RULEBOOK` adds one.")
         return
     for c in contracts:
-        typer.echo(f"{c.id}\t{c.rulebook_id}\t{c.timezone}\t{c.client}\t{c.vendor}")
+        typer.echo(
+            f"{c.id}\t{c.rulebook_id}\t{c.timezone}\t{c.client}\t{c.vendor}\t"
+            f"recording since {c.recording_since}"
+        )
 
 
 # -- floorbot invite ------------------------------------------------------------------------
@@ -316,5 +380,6 @@ def register(root: typer.Typer) -> None:
     contract = typer.Typer(help="Contracts: add one, list them.", no_args_is_help=True)
     contract.command("add")(contract_add)
     contract.command("list")(contract_list)
+    contract.command("recording")(contract_recording)
     root.add_typer(contract, name="contract")
     root.command("invite")(invite)

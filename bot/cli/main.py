@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.cli.report",
     "bot.cli.db",
     "bot.cli.data",
+    "bot.cli.scores",
     "bot.cli.run",
     "bot.cli.health",
 )

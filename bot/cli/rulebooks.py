@@ -9,7 +9,17 @@ import typer
 
 from bot.cli.common import all_rulebooks, fail, rulebook, settings
 from scoring.loader import RulebookError, load_rulebook
-from scoring.rulebook import Item, ItemKind, Rulebook, walk_sections
+from scoring.ranges import NO_RULE
+from scoring.rulebook import (
+    Bounds,
+    Item,
+    ItemKind,
+    RatingComponent,
+    Rulebook,
+    TurnoverComponent,
+    walk_sections,
+)
+from scoring.term import term_of
 from scoring.xlsx import UNIT_ZH
 
 app = typer.Typer(help="List, show and check contract rulebooks.", no_args_is_help=True)
@@ -61,12 +71,110 @@ def _item_text(item: Item, lang: str) -> str:
     return f"    {item.code}{alias}: {item.label.get(lang)} — {unit} {rule}{cap} [{item.clause}]"
 
 
+_RULES = {
+    "term": {
+        "zh": "  合同期限：{term}；期限以外的记录不计分，报告注明未计分的条数及原因",
+        "en": "  term: {term}; records outside it are not scored, and the report says how many "
+        "it left out and why",
+    },
+    "range": {
+        "zh": "  考核期：{unit}；范围 YYYY-MM..YYYY-MM 逐期分别考核（封顶、下限、扣款均按期计算）"
+        "后合并：{rule}",
+        "en": "  period: {unit}; a range YYYY-MM..YYYY-MM is assessed period by period (caps, "
+        "floors and money per period), then combined: {rule}",
+    },
+    "measured": {
+        "zh": "  每期须录入的测量值（缺少的逐项列出，录入前考核不完整；没有的请录入0）：",
+        "en": "  measured every period (missing ones are listed and the assessment is not "
+        "complete until they are entered; enter 0 where there was none):",
+    },
+    "expected": {"zh": "每个考核期至少一条记录", "en": "at least one record every period"},
+    "turnover": {"zh": "每月：{items}", "en": "each month: {items}"},
+    "rating": {"zh": "每个考核期至少一票", "en": "at least one vote every period"},
+    "warnings": {"zh": "  预警与违约：", "en": "  warnings and breaches:"},
+    "breach": {"zh": "一条{items}记录{test}", "en": "one record of {items}{test}"},
+    "claim": {"zh": "；可主张违约金 {amount}", "en": "; the client may claim {amount}"},
+    "below": {
+        "zh": "{mode}{count}个{unit}低于{below}分",
+        "en": "{count} {mode} {unit}s below {below}",
+    },
+}
+_KPI_PERIOD = {
+    "zh": {"day": "每日", "month": "每月", "quarter": "每季度", "half_year": "每半年",
+           "year": "每年"},
+    "en": {"day": "each day", "month": "each month", "quarter": "each quarter",
+           "half_year": "each half-year", "year": "each year"},
+}  # fmt: skip
+_WORDS = {
+    "zh": {"month": "月", "quarter": "季度", "consecutive": "连续", "cumulative": "累计",
+           "period": "考核期", "quantity": "数量", "value": "数值"},
+    "en": {"month": "month", "quarter": "quarter", "consecutive": "consecutive",
+           "cumulative": "cumulative", "period": "period", "quantity": "quantity",
+           "value": "value"},
+}  # fmt: skip
+
+
+def _rule(key: str, lang: str, **params: object) -> str:
+    return _RULES[key][lang].format(**params)
+
+
+def _rules(book: Rulebook, lang: str) -> list[str]:
+    """The term, the range rule, what is measured every period, the warnings and breaches."""
+    out = [_rule("term", lang, term=term_of(book).text().get(lang))]
+    rule = book.period.range.label.get(lang) if book.period.range else NO_RULE.get(lang)
+    words = _WORDS[lang]
+    out.append(_rule("range", lang, unit=words[book.period.unit], rule=rule))
+    measured = []
+    for item in book.items:
+        if item.kpi is not None:
+            when = (
+                "; ".join(f"{w.label.get(lang)} [{w.clause}]" for w in item.kpi.windows)
+                or _KPI_PERIOD[lang][item.kpi.period.value]
+            )
+            measured.append(f"{item.code}: {when}")
+        elif item.expected:
+            measured.append(f"{item.code}: {_rule('expected', lang)}")
+    for comp in book.components:
+        if isinstance(comp, TurnoverComponent):
+            names = ", ".join((comp.headcount_start, comp.headcount_end, comp.leavers))
+            measured.append(f"{comp.code}: {_rule('turnover', lang, items=names)}")
+        elif isinstance(comp, RatingComponent):
+            measured.append(f"{comp.code}: {_rule('rating', lang)}")
+    if measured:
+        out.append(_rule("measured", lang))
+        out.extend(f"    {m}" for m in measured)
+    if book.warnings or book.breaches:
+        out.append(_rule("warnings", lang))
+    for w in book.warnings:
+        test = _rule(
+            "below", lang, count=w.count, mode=words[w.mode], unit=words[w.unit], below=w.below
+        )
+        out.append(f"    {w.code}: {w.label.get(lang)} — {test} [{w.clause}]")
+    for b in book.breaches:
+        bounds = []
+        if b.quantity != Bounds():
+            bounds.append(f"{words['quantity']} {b.quantity.describe()}")
+        if b.value != Bounds():
+            bounds.append(f"{words['value']} {b.value.describe()}")
+        test = f" ({', '.join(bounds)})" if bounds else ""
+        claim = ""
+        if b.amount is not None:
+            top = f"–{b.amount_max}" if b.amount_max is not None else ""
+            claim = _rule("claim", lang, amount=f"{b.amount}{top} CNY")
+        elif b.amount_note is not None:
+            claim = _rule("claim", lang, amount=b.amount_note.get(lang))
+        found = _rule("breach", lang, items="/".join(b.items), test=test)
+        out.append(f"    {b.code}: {b.label.get(lang)} — {found}{claim} [{b.clause}]")
+    return out
+
+
 def _show(book: Rulebook, lang: str) -> list[str]:
     c = book.contract
     out = [
         f"{book.id} (v{book.version}) — {book.title.get(lang)}",
         f"  client: {c.client.get(lang)}; vendor: {c.vendor.get(lang)}",
         f"  valid {c.valid_from}..{c.valid_to}, {c.timezone}, period: {book.period.unit}",
+        *_rules(book, lang),
     ]
     if c.price is not None:
         out.append(f"  price: {c.price} CNY [{c.price_clause or ''}]")

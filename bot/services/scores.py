@@ -21,13 +21,14 @@ from bot.services.errors import BotError
 from bot.services.permissions import Action, Actor, require, require_any
 from scoring.assessment import Assessment, Event
 from scoring.engine import assess
-from scoring.history import MAX_PERIODS, past_scores
+from scoring.history import MAX_PERIODS, past_record
 from scoring.periods import Period, PeriodError, parse_period, period_of, previous_periods
 from scoring.rulebook import ItemKind, Rulebook
 from scoring.trend import running_scores
 from storage import dispute_queries as dq
 from storage.models import ClosedPeriod
 from storage.queries import events_for_period
+from storage.record import record_of
 
 HISTORY_PERIODS = 12
 # Items whose entries count against (or for) the vendor and are listed by /deductions;
@@ -141,8 +142,17 @@ async def score_report(
     book = await book_of(session, rulebooks, contract_id)
     period = choose_period(book, period_text, now)
     cache = await _events_by_period(session, contract_id, book, [*_earlier(book, period), period])
-    history = past_scores(book, period, lambda p: cache.get(p.label, []), now=now)
-    result = assess(book, cache[period.label], period, now=now, history=history)
+    record = await record_of(session=session, contract_id=contract_id)
+    past = past_record(book, period, lambda p: cache.get(p.label, []), now=now, record=record)
+    result = assess(
+        book,
+        cache[period.label],
+        period,
+        now=now,
+        history=past.scores,
+        lacking=past.lacking,
+        recorded_since=record.since,
+    )
     closed = await dq.closed_period(session, contract_id=contract_id, label=period.label)
     disputes = await dq.open_disputes(session, contract_id, period)
     return ScoreReport(contract_id, book, result, closed, tuple(disputes))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.services.digests.content import PeriodFigures
+from bot.texts.assessment_facts import claim_text, excluded_lines, lacking_text, missing_lines
 from bot.texts.digests import (
     HUNDRED,
     MESSAGE_LIMIT,
@@ -53,10 +54,14 @@ def _money_lines(lang: str, result: Assessment) -> list[str]:
         ratio = m.pool_year_ratio * HUNDRED
         out.append(
             t(lang, "as_pool_year", year=m.pool_year, average=m.pool_year_average, ratio=ratio)
+            + lacking_text(lang, m.pool_year_lacking)
         )
     if m.deposit_refund_ratio is not None:
         amount = m.deposit_refund_amount if m.deposit_refund_amount is not None else "—"
-        out.append(t(lang, "as_deposit", ratio=m.deposit_refund_ratio * HUNDRED, amount=amount))
+        out.append(
+            t(lang, "as_deposit", ratio=m.deposit_refund_ratio * HUNDRED, amount=amount)
+            + lacking_text(lang, m.deposit_lacking)
+        )
     out.extend(t(lang, "as_note", text=note.get(lang)) for note in m.notes)
     return out
 
@@ -64,7 +69,10 @@ def _money_lines(lang: str, result: Assessment) -> list[str]:
 def _score_head(lang: str, figures: PeriodFigures) -> list[str]:
     result = figures.standing.assessment
     if result.score is None:
-        missing = "; ".join(m.get(lang) for m in result.missing) or "—"
+        if figures.standing.book.score is None:
+            return []  # a scheme without a score (004): its money and measurements follow
+        lacking = [c.label.get(lang) for c in result.components if c.score is None]
+        missing = "; ".join(lacking or [m.get(lang) for m in result.missing]) or "—"
         return [t(lang, "as_score_none", missing=missing)]
     if result.provisional:
         state = t(lang, "as_open")
@@ -98,15 +106,20 @@ def _components(lang: str, result: Assessment) -> list[str]:
 
 
 def _warnings(lang: str, result: Assessment) -> list[str]:
-    return [
-        t(
-            lang,
-            "as_warning_triggered" if w.level == TRIGGERED else "as_warning_at_risk",
-            label=w.label,
-            periods=list(w.periods),
-        )
-        for w in result.warnings
-    ]
+    return (
+        [
+            t(
+                lang,
+                "as_warning_triggered" if w.level == TRIGGERED else "as_warning_at_risk",
+                label=w.label,
+                periods=list(w.periods),
+            )
+            + claim_text(lang, w)
+            for w in result.warnings
+        ]
+        + missing_lines(lang, result)
+        + excluded_lines(lang, result)
+    )
 
 
 def _dispute_text(lang: str, book: Rulebook, found: OpenDispute, zone: ZoneInfo) -> str:

@@ -20,6 +20,7 @@ from bot.services.digests.content import (
 )
 from bot.services.digests.schedule import Occurrence, Schedule
 from bot.services.drafts import Cost
+from bot.texts.assessment_facts import claim_text, excluded_lines, lacking_text, missing_lines
 from bot.texts.i18n import number, show, t
 from scoring.rulebook import Item, ItemKind, Rulebook
 from scoring.thresholds import describe
@@ -86,10 +87,15 @@ def report_text(lang: str, report: ReportLine) -> str:
 def _score_lines(lang: str, figures: DailyFigures) -> list[str]:
     result = figures.standing.assessment
     period = result.period.label
+    facts = missing_lines(lang, result) + excluded_lines(lang, result)
+    lines: list[str]
+    if result.score is None and figures.standing.book.score is not None:
+        lacking = [c.label.get(lang) for c in result.components if c.score is None]
+        missing = "; ".join(lacking or [m.get(lang) for m in result.missing]) or "—"
+        return [t(lang, "dg_score_none", period=period, missing=missing), *facts]
     if result.score is None:
-        missing = "; ".join(m.get(lang) for m in result.missing) or "—"
-        return [t(lang, "dg_score_none", period=period, missing=missing)]
-    if figures.before == result.score:
+        lines = []  # a scheme without a score (004): its money and measurements follow
+    elif figures.before == result.score:
         lines = [t(lang, "dg_score_same", period=period, score=result.score)]
     else:
         change = change_text(lang, figures.before, result.score)
@@ -99,14 +105,19 @@ def _score_lines(lang: str, figures: DailyFigures) -> list[str]:
         lines.append(t(lang, "dg_fee", amount=money.fee_deduction))
     if money.payout_ratio is not None:
         lines.append(t(lang, "dg_payout", ratio=money.payout_ratio * HUNDRED))
-    return lines
+    if money.pool_year_ratio is not None and money.pool_year_lacking:
+        lines.append(
+            t(lang, "dg_pool_year", year=money.pool_year, average=money.pool_year_average)
+            + lacking_text(lang, money.pool_year_lacking)
+        )
+    return lines + facts
 
 
 def stakes_lines(lang: str, standing: Standing) -> list[str]:
     """Triggered warnings, what this period decides, and the nearest lines."""
     result = standing.assessment
     out = [
-        t(lang, "dg_triggered", label=w.label)
+        t(lang, "dg_triggered", label=w.label) + claim_text(lang, w)
         for w in result.warnings
         if w.level == TRIGGERED and result.provisional
     ]
@@ -150,7 +161,8 @@ def contract_daily(lang: str, figures: DailyFigures, zone: ZoneInfo) -> str:
     standing = figures.standing
     result = standing.assessment
     contract = standing.contract_id
-    if figures.quiet and figures.before == result.score and result.score is not None:
+    quiet = figures.quiet and not result.missing and not result.excluded
+    if quiet and figures.before == result.score and result.score is not None:
         return t(
             lang, "dg_quiet", contract=contract, period=result.period.label, score=result.score
         )

@@ -43,6 +43,10 @@ DIGEST_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh": "按当前得分预计扣减服务费：{amount} 元",
         "en": "Projected fee deduction at this score: {amount} CNY",
     },
+    "dg_pool_year": {
+        "zh": "{year} 月平均分 {average}",
+        "en": "{year} mean of the monthly scores {average}",
+    },
     "dg_payout": {
         "zh": "按当前得分绩效金支付比例：{ratio}%",
         "en": "Payout band at this score: {ratio}%",

@@ -68,6 +68,25 @@ VENDOR_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "{text} is not a period: write YYYY-MM, e.g. {example}.",
     },
     "vendor_choose_contract": {"zh": "查看哪个合同？", "en": "Which contract?"},
+    # -- what an assessment says beyond its figures (bot.texts.assessment_facts) ---------
+    "facts_incomplete": {
+        "zh": "⚠️ 数据不全：以下测量值尚未录入，录入前考核结果不完整（没有的请录入0）：",
+        "en": "⚠️ Not complete: these measurements are not recorded yet, and the assessment is "
+        "not complete until they are (enter 0 where there was none):",
+    },
+    "facts_missing": {"zh": "  · {text}", "en": "  · {text}"},
+    "facts_more_missing": {"zh": "  · ……另有 {count} 项", "en": "  · … and {count} more"},
+    "facts_excluded": {"zh": "🚫 {text}", "en": "🚫 {text}"},
+    "facts_lacking": {
+        "zh": "（暂定：缺 {periods} 的得分，请录入纸质考核表上的得分）",
+        "en": " (provisional: no score yet for {periods}; enter them from the paper sheets)",
+    },
+    "facts_claim": {
+        "zh": "；甲方可主张违约金 {amount}（{clause}）",
+        "en": "; the client may claim {amount} ({clause})",
+    },
+    "facts_amount": {"zh": "{amount} 元", "en": "{amount} CNY"},
+    "facts_amount_range": {"zh": "{low}—{high} 元", "en": "{low}–{high} CNY"},
     # -- /score -------------------------------------------------------------------------------
     "score_title": {"zh": "📊 {contract} — {title}", "en": "📊 {contract} — {title}"},
     "score_open": {

@@ -14,6 +14,7 @@ from bot.services.drafts import Cost, cost_of
 from bot.services.findings import Case, Detail, Outcome
 from bot.services.permissions import Action, Actor
 from bot.services.scores import History, Ledger, Request, ScoreReport, contract_ref
+from bot.texts.assessment_facts import claim_text, excluded_lines, lacking_text, missing_lines
 from bot.texts.i18n import number, show, t
 from bot.texts.messages_vendor import OUTCOME_LABELS
 from bot.texts.reports import cost_text
@@ -44,14 +45,19 @@ def score_text(lang: str, report: ScoreReport) -> str:
     lines.append(_status(lang, report))
     if a.score is not None:
         lines.append(t(lang, "score_value", score=a.score, max=a.max_score or ""))
-    elif a.missing:
-        lines.append(t(lang, "score_none", missing=list(a.missing)))
+    elif book.score is not None:
+        lacking = [c.label for c in a.components if c.score is None] or list(a.missing)
+        lines.append(t(lang, "score_none", missing=lacking))
     lines.append(t(lang, "score_points", deducted=a.points_deducted, added=a.points_added))
     lines.extend(_money(lang, report))
     if a.grade is not None:
         lines.append(t(lang, "score_grade", grade=a.grade))
     for warning in a.warnings:
-        lines.append(t(lang, "score_warning", label=warning.label, periods=list(warning.periods)))
+        lines.append(
+            t(lang, "score_warning", label=warning.label, periods=list(warning.periods))
+            + claim_text(lang, warning)
+        )
+    lines.extend(missing_lines(lang, a) + excluded_lines(lang, a))
     # The score as written (99.4, not 99.40), so that distances read "19.4 points above".
     if a.score is not None and (found := distances(book, Decimal(number(a.score)))):
         lines.append(t(lang, "score_distances"))
@@ -88,9 +94,15 @@ def _money(lang: str, report: ScoreReport) -> list[str]:
     if money.pool_year_ratio is not None and money.pool_year_average is not None:
         ratio = percent(money.pool_year_ratio)
         average, year = money.pool_year_average, money.pool_year or ""
-        out.append(t(lang, "score_pool_year", average=average, ratio=ratio, year=year))
+        out.append(
+            t(lang, "score_pool_year", average=average, ratio=ratio, year=year)
+            + lacking_text(lang, money.pool_year_lacking)
+        )
     if money.deposit_refund_ratio is not None:
-        out.append(t(lang, "score_deposit", ratio=percent(money.deposit_refund_ratio)))
+        out.append(
+            t(lang, "score_deposit", ratio=percent(money.deposit_refund_ratio))
+            + lacking_text(lang, money.deposit_lacking)
+        )
     return out
 
 

@@ -24,6 +24,7 @@ A = "haidian-2026"
 B = "haidian-east-2026"
 # 10:00 on 15 July 2026 in Beijing: inside both contracts' term, in period 2026-07.
 NOW = dt.datetime(2026, 7, 15, 10, 0, tzinfo=TZ)
+TERM_START = dt.date(2026, 6, 17)  # haidian-dispatch-2026's first day
 
 ROSTER_A = (("S001", "张三"), ("S002", "李四"), ("S003", "王五"))
 ROSTER_B = (("E101", "赵六"), ("E102", "孙七"))
@@ -76,6 +77,7 @@ async def seed(services: Services, now: dt.datetime = NOW) -> None:
                 timezone="Asia/Shanghai",
                 now=now,
                 actor="test",
+                recording_since=TERM_START,  # the ledger holds the whole term (七、1)
             )
         for contract, roster in ((A, ROSTER_A), (B, ROSTER_B)):
             rows = [RosterRow(no, name, None, None, None) for no, name in roster]

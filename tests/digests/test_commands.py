@@ -42,7 +42,9 @@ async def test_digest_sends_the_period_so_far_with_its_table_and_chart(
     assert "• 迟到：扣 0.5 分" in text["text"]
     sheet = openpyxl.load_workbook(io.BytesIO(bot.fake.document_content(table))).active
     assert sheet is not None and sheet["A5"].value == "结果状态：暂定（考核期未结束）"
-    assert chart["caption"] == f"{A} 2026-07 得分走势及近 1 期得分"
+    # June 2026 (from the term's first day, 17 June) had nothing recorded: it scores 100 and
+    # is one of the periods charted (before, a month before the first report was left out).
+    assert chart["caption"] == f"{A} 2026-07 得分走势及近 2 期得分"
     june = await bot.say(MANAGER, "/digest 2026-06")
     assert june["text"].splitlines()[1] == "得分：100 / 100（终定）"
 

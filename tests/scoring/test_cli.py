@@ -172,20 +172,30 @@ def test_report_bad_rows_are_listed_by_line_and_nothing_is_produced(
 
 
 def test_report_quarter_label_and_bad_period(cli: CliRunner, tmp_path: Path) -> None:
+    heads = "".join(
+        f"2024-{m:02d}-28T18:00,headcount_start,20\n2024-{m:02d}-28T18:00,headcount_end,20\n"
+        f"2024-{m:02d}-28T18:00,voluntary_leavers,0\n"
+        for m in (6, 7, 8)
+    )
     events = write_csv(
         tmp_path / "q.csv",
         "occurred_at,item,value\n"
         "2024-08-20T10:00,rating_support,good\n"
-        "2024-08-20T10:00,rating_staff,good\n"
-        "2024-06-01T09:00,headcount_start,20\n"
-        "2024-06-30T18:00,headcount_end,20\n",
+        "2024-08-20T10:00,rating_staff,good\n" + heads,
     )
     base = ["report", "--contract", "key-station-2024", "--events", str(events), "--format", "json"]
     result = cli.invoke(app, [*base, "--period", "2024Q1"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["period"]["start"] == "2024-06-01" and data["period"]["end"] == "2024-09-01"
+    # 附件3 第七条: every month 0 leavers of 20 → 100; 第三条: 25 + 25 + 50 = 100. (This test
+    # had June's headcounts only and no leavers, and said 100 and complete: the stability
+    # component was averaged over one month, and its leavers were taken as 0 unrecorded.)
     assert data["score"] == "100"
+    assert data["complete"] is True
+    assert data["term"] == {"from": "2024-06-01", "to": "2025-05-31", "clause": "第二条"}
+    same = cli.invoke(app, [*base, "--period", "2024-06..2024-08"])
+    assert json.loads(same.output)["money"] == data["money"]  # the same months, the same quarter
     bad = cli.invoke(app, [*base, "--period", "2024-13"])
     assert bad.exit_code == 1
     assert "month 13 does not exist" in bad.output
@@ -205,3 +215,68 @@ def test_every_shipped_rulebook_passes_check(cli: CliRunner) -> None:
     result = cli.invoke(app, ["rulebooks", "check", *files])
     assert result.exit_code == 0, result.output
     assert result.output.count(": ok — ") == len(CONTRACTS)
+
+
+def test_report_a_range_month_by_month(cli: CliRunner, tmp_path: Path) -> None:
+    rows = "".join(f"2026-{m:02d}-03T09:00,confidentiality_breach_severe,6,,,,\n" for m in (7, 8))
+    events = write_csv(
+        tmp_path / "r.csv", "occurred_at,item,quantity,value,staff,note,inspector\n" + rows
+    )
+    args = ["report", "--contract", "haidian-dispatch-2026", "--period", "2026-07..2026-08"]
+    result = cli.invoke(app, [*args, "--events", str(events), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    # 二、4/5 severe: 6 × 10 = 60 a month → 40 each; 第三章 二: 600 tenths × 100 = 60,000 a
+    # month, 120,000 in all (as one period: floored at 0 → 100,000).
+    assert [p["score"] for p in data["periods"]] == ["40", "40"]
+    assert data["combined"]["fee_deduction_sum"] == "120000"
+    assert data["combined"]["score_mean"] == "40"
+    assert data["combined"]["rule_clause"] == "附件二 第三章 二"
+    text = cli.invoke(app, [*args, "--events", str(events), "--lang", "en"])
+    assert "Sum of the periods' fee deductions: 120000 CNY" in text.output
+    out = tmp_path / "r.xlsx"
+    xlsx = cli.invoke(app, [*args, "--events", str(events), "--format", "xlsx", "-o", str(out)])
+    assert xlsx.exit_code == 0, xlsx.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["汇总", "考核表 2026-07", "考核表 2026-08"]
+
+
+def test_report_rows_outside_the_term_refused_or_skipped(cli: CliRunner, tmp_path: Path) -> None:
+    events = write_csv(
+        tmp_path / "e.csv",
+        "occurred_at,item\n2026-06-16T23:59,dress_code\n2026-06-17T00:00,dress_code\n",
+    )
+    args = ["report", "--contract", "haidian-dispatch-2026", "--period", "2026-06"]
+    refused = cli.invoke(app, [*args, "--events", str(events)])
+    assert refused.exit_code == 1
+    assert "line 2: occurred_at 2026-06-16T23:59:00+08:00 is before the contract's term" in (
+        refused.output
+    )
+    skipped = cli.invoke(
+        app, [*args, "--events", str(events), "--skip-outside-term", "--format", "json"]
+    )
+    assert skipped.exit_code == 0, skipped.output
+    assert "1 row(s) outside the contract's term were skipped (lines 2)" in skipped.stderr
+    data = json.loads(skipped.stdout)
+    assert data["score"] == "99.9"  # 七、1: only the 17 June fault, 0.1
+    assert [(x["reason"], x["count"]) for x in data["excluded"]] == [("before_term", 1)]
+
+
+def test_report_a_period_outside_the_term_is_refused(cli: CliRunner, tmp_path: Path) -> None:
+    events = write_csv(tmp_path / "e.csv", "occurred_at,item\n2026-07-03T09:00,dress_code\n")
+    args = ["report", "--contract", "haidian-dispatch-2026", "--period", "2027-07"]
+    result = cli.invoke(app, [*args, "--events", str(events)])
+    assert result.exit_code == 1
+    assert "2027-07 lies outside the term of haidian-dispatch-2026" in result.output
+
+
+def test_rulebooks_show_explains_the_term_ranges_and_measurements(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["rulebooks", "show", "chaoyang-health-2023", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "term: 2023-01-23 0:00 – 2024-01-22 24:00 (二); records outside it" in result.output
+    assert "a range YYYY-MM..YYYY-MM is assessed period by period" in result.output
+    assert "    training_sessions: each month" in result.output
+    assert "half_year_report: First half of the term (2023-01-23 to 2023-07-22)" in result.output
+    shown = cli.invoke(app, ["rulebooks", "show", "haidian-dispatch-2026", "--lang", "zh"])
+    assert "合同期限：2026-06-17 0:00 – 2027-06-16 24:00（七、1）" in shown.output
+    assert "可主张违约金 20000 CNY [六、4]" in shown.output

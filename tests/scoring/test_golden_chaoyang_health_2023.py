@@ -112,13 +112,19 @@ def test_a_month_with_many_misses(book: Rulebook) -> None:
         kpi("no_overnight_tickets", at(6, 2), "98"),  # 200
         kpi("dispatch_accuracy", at(6, 30), "80"),  # 500
         kpi("report_timeliness", at(6, 30), "50"),  # monthly + quarterly report, one late → 500
-        kpi("half_year_report", at(6, 30)),  # no half-year report → 500
+        kpi("half_year_report", at(6, 30)),  # no half-year report → 500, in July (below)
         kpi("training_sessions", at(6, 30), "1"),  # only one session → 500
         kpi("rules_in_place", at(6, 30), "0"),  # 制度建设 not in place → 2000
     ]
     result = month(book, "2023-06", events)
-    # 2 × 200 + 4 × 500 + 2000 = 400 + 2000 + 2000 = 4400
-    assert result.money.fee_deduction == Decimal("4400.00")
+    # 2 × 200 + 3 × 500 + 2000 = 400 + 1500 + 2000 = 3900. (This was 4400: the half-year
+    # report was charged in June, the end of a calendar half-year. 一（二） asks for one
+    # half-year report, for the term's first six months, 2023-01-23..2023-07-22 — rulebook
+    # decision 4 — so its miss is assessed in July, the month that window ends in.)
+    assert result.money.fee_deduction == Decimal("3900.00")
+    july = month(book, "2023-07", events)
+    assert july.line("half_year_report").misses == 1
+    assert july.line("half_year_report").amount == Decimal("500.00")
 
 
 @pytest.mark.parametrize(
@@ -140,20 +146,24 @@ def test_ranking_drop_tiers(book: Rulebook, dropped: str, misses: int, amount: D
 
 
 def test_staff_turnover_miss_is_counted_without_money(book: Rulebook) -> None:
+    # The term's first quarter is 2023-01-23..2023-04-22 (rulebook decision 7): a figure
+    # recorded on 31 March belongs to it and is assessed in April, when the quarter ends.
     events = [
         kpi("staff_turnover", at(3, 31), "15"),  # 季度人员流失率<15%: exactly 15 misses
-        kpi("dispatch_accuracy", at(3, 31), "70"),  # 500, to show the turnover adds nothing
+        kpi("dispatch_accuracy", at(4, 30), "70"),  # 500, to show the turnover adds nothing
     ]
-    result = month(book, "2023-03", events)
+    result = month(book, "2023-04", events)
     line = result.line("staff_turnover")
     assert line.misses == 1
     assert line.amount is None  # 一（四）4 names no money
     assert result.money.fee_deduction == Decimal("500.00")  # the dispatch miss only
     assert len(result.money.notes) == 1  # the reply says the turnover miss has no amount set
+    assert month(book, "2023-03", events).line("staff_turnover").count == 0  # not in March
 
 
 def test_staff_turnover_just_below_15_is_met(book: Rulebook) -> None:
-    result = month(book, "2023-03", [kpi("staff_turnover", at(3, 31), "14.9")])
+    result = month(book, "2023-04", [kpi("staff_turnover", at(3, 31), "14.9")])
+    assert result.line("staff_turnover").count == 1
     assert result.line("staff_turnover").misses == 0
 
 
@@ -169,3 +179,29 @@ def test_staff_turnover_just_below_15_is_met(book: Rulebook) -> None:
 def test_refused_inputs(book: Rulebook, event: Event) -> None:
     with pytest.raises(EngineError):
         month(book, "2023-03", [event])
+
+
+def test_the_top_3_test_is_counted_without_money(book: Rulebook) -> None:
+    # 序号9 "在投诉量较大的7个委办局排名前3": 4th place misses; the money is priced only by
+    # places dropped (rulebook decision 6), so it costs nothing; no drop → nothing either.
+    events = [kpi("ranking_top3", at(12, 31), "4"), kpi("ranking_stability", at(12, 31), "0")]
+    result = month(book, "2023-12", events)
+    assert result.line("ranking_top3").misses == 1
+    assert result.line("ranking_top3").amount is None
+    assert result.money.fee_deduction == Decimal("0")
+    assert (
+        month(book, "2023-12", [kpi("ranking_top3", at(12, 31), "3")]).line("ranking_top3").misses
+        == 0
+    )
+
+
+def test_rules_missing_cost_2000_in_each_month_found(book: Rulebook) -> None:
+    # 制度建设 "以2000元/次扣款", one 次 per month the check finds them missing (decision 5);
+    # a later check in the same month that finds them in place decides that month.
+    events = [
+        kpi("rules_in_place", at(3, 10), "0"),
+        kpi("rules_in_place", at(4, 10), "0"),
+        kpi("rules_in_place", at(4, 25), "1"),
+    ]
+    assert month(book, "2023-03", events).line("rules_in_place").amount == Decimal("2000.00")
+    assert month(book, "2023-04", events).line("rules_in_place").amount == Decimal("0.00")

@@ -46,9 +46,10 @@ def section(result: Assessment, code: str) -> SectionResult:
 
 
 def test_every_line_of_table_1_is_encoded(book: Rulebook) -> None:
-    # 表1: 11 + 9 + 54 + 4 + (3 + 4) + 4 + 16 = 105 lines; line 3.17 is two items (late, early)
-    # and 加分项 line 10 is three (national / provincial / city honour): 105 + 1 + 2 = 108.
-    assert len(book.items) == 108
+    # 表1: 11 + 9 + 54 + 4 + (3 + 4) + 4 + 16 = 105 lines; line 3.17 is two items (late, early),
+    # line 3.26 two (reported / not reported: rulebook decision 6) and 加分项 line 10 three
+    # (national / provincial / city honour): 105 + 1 + 1 + 2 = 109.
+    assert len(book.items) == 109
     # 合计 105 = 10 + 10 + 50 + 10 + 10 + 10 + 5.
     main = book.cards[0]
     assert sum(s.cap or 0 for s in main.sections) == Decimal(105)
@@ -124,11 +125,15 @@ def test_standardised_management_stops_at_30_below_the_50_of_hall_operations(
         + many("absence", 3)  # 3.19: 3 × 2 = 6
     )
     result = march(book, events)
-    # Lines keep their own totals: no line has a cap of its own.
+    # No line has a cap of its own; the section's 30 is counted in table order (3.6, 3.17,
+    # 3.19): dress 20 and late 10 fill it, so absence's 6 do not count. (Before, every line
+    # showed its raw points uncapped, and absence said capped: false although 0 of it counted.)
     assert result.line("dress_code").points == Decimal(20)
     assert result.line("dress_code").capped is False
     assert result.line("late_arrival").points == Decimal(10)
-    assert result.line("absence").points == Decimal(6)
+    absence = result.line("absence")
+    assert (absence.raw_points, absence.points, absence.capped) == (Decimal(6), 0, True)
+    assert absence.capped_by == ("standardisation",)
     # 标准化管理 分值30: 20 + 10 + 6 = 36 → 30.
     std = section(result, "standardisation")
     assert std.deducted_raw == Decimal(36)
@@ -344,3 +349,37 @@ def test_late_arrival_without_minutes_is_refused(book: Rulebook) -> None:
 def test_value_on_a_line_that_takes_none_is_refused(book: Rulebook) -> None:
     with pytest.raises(EngineError):
         march(book, [ev("dress_code", "5")])
+
+
+# -- line 3.26 and the 减分项 (rulebook decisions 6 and 18) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("item", "minutes", "points"),
+    [
+        # "因事需离开15分钟以上，未向带班人员报备、未出示暂停服务": 以上 includes 15
+        ("off_post_unreported", "15", 1),
+        ("off_post_unreported", "14", 0),
+        # "…或离开岗位超过15分钟": reported, and away more than 15 (超过 excludes 15)
+        ("off_post", "15", 0),
+        ("off_post", "16", 1),
+    ],
+)
+def test_leaving_the_post_reported_or_not(
+    book: Rulebook, item: str, minutes: str, points: int
+) -> None:
+    result = march(book, [ev(item, minutes)])
+    assert result.line(item).points == Decimal(points)
+    assert result.score == Decimal(100 - points)
+
+
+def test_penalties_are_capped_at_five_and_come_off_the_score_without_bonuses(
+    book: Rulebook,
+) -> None:
+    # 表1 7. 减分项 15 and 16: "每项减5分"; 注: 扣分 capped at 加减分项's 分值 5.
+    result = march(book, [ev("exposed_complaint"), ev("reputation_damage")])
+    assert section(result, "bonus_penalty").deducted_raw == Decimal(10)
+    assert section(result, "bonus_penalty").deducted == Decimal(5)
+    assert result.score == Decimal("95.00")  # 100 − 5, no bonus needed for it to bite
+    second = result.line("reputation_damage")
+    assert (second.raw_points, second.points, second.capped) == (Decimal(5), 0, True)

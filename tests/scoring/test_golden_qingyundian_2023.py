@@ -9,16 +9,20 @@ score, so there is no fee deduction.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 
 from scoring.assessment import Assessment, Event, PastScore
 from scoring.engine import EngineError, assess
 from scoring.loader import BUILTIN_DIR, load_rulebook
 from scoring.periods import parse_period
+from scoring.render import to_data
 from scoring.rulebook import Rulebook
+from scoring.xlsx import assessment_xlsx
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AFTER_OCTOBER = dt.datetime(2023, 11, 3, 9, 0, tzinfo=SHANGHAI)
@@ -45,6 +49,11 @@ def october(book: Rulebook, events: list[Event], history: tuple[PastScore, ...] 
 
 def card(result: Assessment, code: str) -> Decimal | None:
     return next(c.score for c in result.components if c.code == code)
+
+
+def card_points(result: Assessment, code: str) -> Decimal | None:
+    """The points a card itself lost (counted, after its caps)."""
+    return next(c.points_deducted for c in result.components if c.code == code)
 
 
 def section(result: Assessment, code: str) -> tuple[Decimal, bool]:
@@ -75,12 +84,17 @@ def test_each_card_is_worth_one_hundred(book: Rulebook) -> None:
 def test_dress_line_stops_at_its_ten_points(book: Rulebook) -> None:
     # 项目主管 第6项 仪容仪表 (10分): 1 point per time; 11 times → 11, line capped at 10.
     result = october(book, [ev("dress_code", at(d)) for d in range(1, 12)])
-    assert result.line("dress_code").points == Decimal("11")
+    dress = result.line("dress_code")
+    # The line shows its 11 raw points and the 10 that count, cut by its line's cap (before,
+    # it showed 11 and capped: false).
+    assert (dress.raw_points, dress.points, dress.capped) == (Decimal("11"), Decimal("10"), True)
     assert section(result, "sup_appearance") == (Decimal("10"), True)
     assert card(result, "supervisor") == Decimal("90")  # 100 − 10
     assert card(result, "admin") == Decimal("100")
     assert result.score == Decimal("95")  # (90 + 100) / 2
-    assert result.points_deducted == Decimal("10")
+    assert card_points(result, "supervisor") == Decimal("10")
+    # Consistent with the mean: 100 − 0.5 × 10 − 0.5 × 0 = 95 (before: 10, the cards' sum).
+    assert result.points_deducted == Decimal("5")
 
 
 def test_line_four_shares_its_twenty_points(book: Rulebook) -> None:
@@ -90,8 +104,12 @@ def test_line_four_shares_its_twenty_points(book: Rulebook) -> None:
         ev("weekly_analysis_error", at(3), qty="5"),
     ]
     result = october(book, events)
+    # The line's 20 are counted in table order: the omissions' 12, then 8 of the analysis
+    # errors' 10 (before, both lines showed their raw points and capped: false).
     assert result.line("daily_report_omission").points == Decimal("12")
-    assert result.line("weekly_analysis_error").points == Decimal("10")
+    analysis = result.line("weekly_analysis_error")
+    assert (analysis.raw_points, analysis.points, analysis.capped) == (10, 8, True)
+    assert analysis.capped_by == ("sup_daily_reports",)
     assert section(result, "sup_daily_reports") == (Decimal("20"), True)  # 22 → 20
     assert card(result, "supervisor") == Decimal("80")
     assert result.score == Decimal("90")  # (80 + 100) / 2
@@ -116,7 +134,10 @@ def test_admin_lines_add_up_and_the_mean_can_end_in_a_half(book: Rulebook) -> No
     assert card(result, "admin") == Decimal("91")  # 100 − 4 − 4 − 1
     assert card(result, "supervisor") == Decimal("99")  # 100 − 1
     assert result.score == Decimal("95")  # (99 + 91) / 2
-    assert result.points_deducted == Decimal("10")  # 9 admin + 1 supervisor
+    assert card_points(result, "admin") == Decimal("9")
+    assert card_points(result, "supervisor") == Decimal("1")
+    # 0.5 × 9 + 0.5 × 1 = 5 = 100 − 95 (before: 10, the two cards added up).
+    assert result.points_deducted == Decimal("5")
 
     result = october(book, [ev("dress_code", at(9))])
     assert result.score == Decimal("99.5")  # (99 + 100) / 2
@@ -166,3 +187,20 @@ def test_refused_inputs(book: Rulebook) -> None:
         october(book, [ev("late_arrival", at(1))])  # 003's cards have no lateness line
     with pytest.raises(EngineError):
         october(book, [ev("dress", at(1))])  # an alias is not an item code
+
+
+def test_the_json_and_the_table_show_the_capped_line(book: Rulebook) -> None:
+    # 项目主管 第1项 (20分), 2 points per error: 11 errors = 22, of which 20 count.
+    result = october(book, [ev("management_error", at(d)) for d in range(1, 12)])
+    line = next(ln for ln in to_data(result)["lines"] if ln["code"] == "management_error")
+    assert (line["raw_points"], line["points"], line["capped"]) == ("22", "20", True)
+    assert line["capped_by"] == ["sup_management"]
+    cards = {c["code"]: c for c in to_data(result)["components"]}
+    assert cards["supervisor"]["points_deducted"] == "20"
+    assert to_data(result)["points_deducted"] == "10"  # 0.5 × 20: 100 − 10 = 90 = the score
+    assert to_data(result)["score"] == "90"
+    sheet = openpyxl.load_workbook(io.BytesIO(assessment_xlsx(result, book))).active
+    assert sheet is not None
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "项目或人员管理出现差错")
+    assert (row[5], row[8]) == (20, 22)  # 扣分 counted, 封顶前分值 raw
+    assert "（封顶）" in str(row[7])

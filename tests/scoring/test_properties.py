@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scoring.assessment import Event
 from scoring.engine import assess
 from scoring.loader import load_rulebooks
-from scoring.periods import Period, month_period
+from scoring.periods import Period, period_of
 from scoring.rulebook import Item, ItemKind, Rulebook, ValueKind, walk_sections
 
 BOOKS = load_rulebooks()
@@ -21,8 +21,9 @@ POINT_KINDS = (ItemKind.DEDUCTION, ItemKind.BONUS, ItemKind.FEE, ItemKind.KPI)
 
 
 def _period(book: Rulebook) -> Period:
+    """The contract's first assessment period (a month, or 000's first quarter)."""
     start = book.contract.valid_from
-    return month_period(start.year, start.month, book.contract.timezone)
+    return period_of(book, dt.datetime.combine(start, dt.time(12), tzinfo=dt.UTC))
 
 
 def _value(item: Item) -> st.SearchStrategy[str | None]:

@@ -187,3 +187,54 @@ def test_an_unusable_database_is_one_line(run: Invoke, tmp_path: Path) -> None:
     folder = run("contract", "list", FLOORBOT_DATABASE_URL=f"sqlite:///{tmp_path}")
     _refused(folder, "cannot use the database", "unable to open database file")
     _refused(run("contract", "list", FLOORBOT_DATABASE_URL="nosuch://x"), "not a database URL")
+
+
+@pytest.mark.usefixtures("with_contract")
+def test_import_refuses_or_skips_rows_outside_the_term(
+    run: Invoke, database_url: str, tmp_path: Path
+) -> None:
+    # storage-test's term: 2026-01-01 to 2027-12-31
+    (tmp_path / "e.csv").write_text(EVENTS + "2025-12-31T09:00,dress_code,1,,A01\n", "utf-8")
+    _refused(run("import", "--contract", "c1", "e.csv"), "line 4: occurred_at 2025-12-31")
+    assert _entries(database_url) == 0
+    skipped = run("import", "--contract", "c1", "e.csv", "--skip-outside-term")
+    assert skipped.exit_code == 0, skipped.output
+    assert "Recorded 2 of 3 rows" in skipped.output
+    assert "1 row(s) outside the contract's term were skipped (lines 4)." in skipped.output
+    assert _entries(database_url) == 2
+
+
+def test_given_scores_and_the_recording_start(run: Invoke) -> None:
+    added = run(
+        "contract", "add", "c1", "--rulebook", "storage-test", "--recording-since", "2026-03-01"
+    )
+    assert added.exit_code == 0, added.output
+    assert "recording since 2026-03-01" in added.output
+    assert "floorbot scores give --contract c1" in added.output
+    listed = run("scores", "list", "--contract", "c1")
+    assert listed.output.splitlines() == [
+        "c1: recording since 2026-03-01",
+        "no score given yet: 2026-01, 2026-02",
+    ]
+    given = run(
+        "scores", "give", "--contract", "c1", "--period", "2026-01", "--score", "96.5",
+        "--source", "paper sheet 2026-01",
+    )  # fmt: skip
+    assert given.exit_code == 0, given.output
+    assert "2026-01 scores 96.5 (given: paper sheet 2026-01)" in given.output
+    _refused(
+        run("scores", "give", "--contract", "c1", "--period", "2026-03", "--score", "90",
+            "--source", "x"),
+        "2026-03 is on record in floorbot",
+    )  # fmt: skip
+    _refused(
+        run("scores", "give", "--contract", "c1", "--period", "2026-02", "--score", "abc",
+            "--source", "x"),
+        "--score 'abc' is not a number",
+    )  # fmt: skip
+    entered, lacking = run("scores", "list", "--contract", "c1").output.splitlines()[1:]
+    assert entered.startswith("2026-01\t96.5\tpaper sheet 2026-01\tcli:")
+    assert lacking == "no score given yet: 2026-02"
+    moved = run("contract", "recording", "--contract", "c1", "--since", "2026-01-01")
+    assert moved.exit_code == 0 and "recording since 2026-01-01" in moved.output
+    _refused(run("contract", "recording", "--contract", "c1", "--since", "soon"), "not a date")

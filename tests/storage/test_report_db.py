@@ -33,7 +33,14 @@ def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> C
 def test_database_report_matches_the_csv_report(cli: CliRunner, tmp_path: Path) -> None:
     events = tmp_path / "events.csv"
     events.write_text(JUNE_JULY, encoding="utf-8")
-    added = cli.invoke(app, ["contract", "add", "haidian", "--rulebook", "haidian-dispatch-2026"])
+    # The import holds the whole term: recording since its first day (七、1).
+    added = cli.invoke(
+        app,
+        [
+            *("contract", "add", "haidian", "--rulebook", "haidian-dispatch-2026"),
+            *("--recording-since", "2026-06-17"),
+        ],
+    )
     assert added.exit_code == 0, added.output
     imported = cli.invoke(app, ["import", "--contract", "haidian", str(events)])
     assert imported.exit_code == 0, imported.output

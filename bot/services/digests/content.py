@@ -20,7 +20,7 @@ from bot.services.drafts import Cost, cost_of
 from scoring.assessment import Assessment, Event, PastScore
 from scoring.chart import score_chart
 from scoring.engine import assess
-from scoring.history import MAX_PERIODS, past_scores
+from scoring.history import MAX_PERIODS, past_record
 from scoring.periods import Period, parse_period, period_of, previous_periods
 from scoring.risk import Risk, at_stake
 from scoring.rulebook import Item, Rulebook
@@ -32,6 +32,7 @@ from storage import late_queries as lq
 from storage.dispute_queries import OpenDispute, open_disputes
 from storage.models import ClosedPeriod, LateReport
 from storage.queries import events_for_period
+from storage.record import record_of
 
 # The chart shows this many periods (the one assessed and those before it).
 CHART_PERIODS = 12
@@ -122,17 +123,43 @@ def event_of(row: dq.LedgerRow) -> Event:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Past:
+    """The periods before one: known scores, those lacking one, and when recording began."""
+
+    scores: tuple[PastScore, ...]
+    lacking: tuple[str, ...]
+    since: dt.date | None
+
+
 async def history_of(
     session: AsyncSession, *, contract_id: str, book: Rulebook, period: Period, now: dt.datetime
-) -> list[PastScore]:
-    """The scores of the periods before ``period`` (as ``floorbot report`` computes them)."""
+) -> Past:
+    """The periods before ``period`` (as ``floorbot report`` computes them)."""
     cache: dict[str, list[Event]] = {}
     for past in previous_periods(book, period, MAX_PERIODS):
         if past.end > book.contract.valid_from:
             cache[past.label] = await events_for_period(
                 session, contract_id=contract_id, book=book, period=past
             )
-    return past_scores(book, period, lambda p: cache.get(p.label, []), now=now)
+    record = await record_of(session=session, contract_id=contract_id)
+    found = past_record(book, period, lambda p: cache.get(p.label, []), now=now, record=record)
+    return Past(tuple(found.scores), tuple(found.lacking), record.since)
+
+
+def assess_after(
+    book: Rulebook, events: Sequence[Event], period: Period, past: Past, now: dt.datetime
+) -> Assessment:
+    """The period's assessment with what is known of the periods before it."""
+    return assess(
+        book,
+        events,
+        period,
+        now=now,
+        history=past.scores,
+        lacking=past.lacking,
+        recorded_since=past.since,
+    )
 
 
 def standing_of(
@@ -140,11 +167,12 @@ def standing_of(
     book: Rulebook,
     events: Sequence[Event],
     period: Period,
-    history: Sequence[PastScore],
+    past: Past,
     now: dt.datetime,
 ) -> Standing:
     """The assessment of the events, what the period decides, and the nearest lines."""
-    result = assess(book, events, period, now=now, history=history)
+    history = past.scores
+    result = assess_after(book, events, period, past, now)
     top = book.score.max if book.score is not None else None
     found = distances(book, result.score) if result.score is not None else []
     near = _nearest([d for d in found if d.line != top])  # "0 above the full-marks line": noise
@@ -236,7 +264,7 @@ async def daily_figures(
     )
     standing = standing_of(contract_id, book, [event_of(r) for r in known], period, history, until)
     earlier = [event_of(r) for r in known if r.entry.created_at <= after]
-    before = assess(book, earlier, period, now=until, history=history).score
+    before = assess_after(book, earlier, period, history, until).score
     new = await dq.recorded_between(session, contract_id=contract_id, after=after, until=until)
     adjustments = await adjustments_between(
         session,
@@ -328,4 +356,4 @@ async def period_score(
     period = parse_period(book, label)
     events = await events_for_period(session, contract_id=contract_id, book=book, period=period)
     history = await history_of(session, contract_id=contract_id, book=book, period=period, now=now)
-    return assess(book, events, period, now=now, history=history).score
+    return assess_after(book, events, period, history, now).score

@@ -33,7 +33,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.services.delivery import BlockedChats
-from bot.services.digests.content import history_of
+from bot.services.digests.content import assess_after, history_of
 from bot.services.digests.schedule import (
     DAILY,
     DEFAULTS,
@@ -47,7 +47,6 @@ from bot.services.digests.schedule import (
 )
 from bot.services.digests.send import Sender, Tally
 from bot.services.registry import Services
-from scoring.engine import assess
 from scoring.render import to_data
 from scoring.rulebook import Rulebook
 from storage import delivery_queries as dlq
@@ -217,7 +216,7 @@ class DigestRunner:
         history = await history_of(
             session, contract_id=contract.id, book=book, period=period, now=now
         )
-        result = assess(book, events, period, now=now, history=history)
+        result = assess_after(book, events, period, history, now)
         disputes = [d.dispute.id for d in await open_disputes(session, contract.id, period)]
         summary = {
             **to_data(result),
