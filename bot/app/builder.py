@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
@@ -23,6 +22,27 @@ from bot.services.core import Core
 from bot.services.registry import Services
 from bot.telegram_http import JsonRequest
 from bot.telegram_retry import RetryingRateLimiter
+from handlers import (
+    decisions,
+    deductions,
+    digest,
+    disputes,
+    errors,
+    guard,
+    help,
+    history,
+    lang,
+    late_reports,
+    myreports,
+    quick,
+    report,
+    schedule,
+    score,
+    start,
+    state,
+    subscribe,
+    undo,
+)
 from scoring.loader import load_rulebooks
 from scoring.rulebook import Rulebook
 from storage import bot_queries as bq
@@ -32,29 +52,28 @@ logger = logging.getLogger("floorbot")
 
 # The order matters: the first matching handler in a group wins, so specific commands come
 # before the guided report, and the one-line reports (which take any other command) last.
-HANDLER_MODULES = (
-    "handlers.state",  # group -1: skip handled updates, note open forms; expired-state sweep
-    "handlers.guard",  # group -1 / 1000: skip redelivered updates, remember handled ones
-    "handlers.start",  # /start CODE, /invite
-    "handlers.help",  # /help
-    "handlers.lang",  # /lang, lang: buttons
-    "handlers.myreports",  # /myreports
-    "handlers.score",  # /score, score: buttons
-    "handlers.deductions",  # /deductions, ded: buttons (detail and evidence photos)
-    "handlers.history",  # /history with its chart, hist: buttons
-    "handlers.disputes",  # /dispute, dsp:o: and dsp:done buttons (before report: its /cancel)
-    "handlers.decisions",  # dsp:u: / dsp:w: / dsp:r: — a manager decides a dispute
-    "handlers.report",  # /report … guided form, rep: buttons, /cancel
-    "handlers.undo",  # undo: buttons
-    "handlers.digest",  # /digest, dg: buttons; unmark people who blocked the bot (group -2)
-    "handlers.subscribe",  # /subscribe, /unsubscribe, sub: buttons
-    "handlers.schedule",  # /schedule
-    "handlers.late_reports",  # late: buttons (approve or reject a report for a closed period)
-    "handlers.quick",  # /late 张三 25, captions, albums, q: buttons, unknown commands
-    "handlers.errors",  # the error handler
+HANDLERS: tuple[Callable[[FloorApp], None], ...] = (
+    state.register,  # group -1: skip handled updates, note open forms; expired-state sweep
+    guard.register,  # group 1000: remember handled updates
+    start.register,  # /start CODE, /invite
+    help.register,  # /help
+    lang.register,  # /lang, lang: buttons
+    myreports.register,  # /myreports
+    score.register,  # /score, score: buttons
+    deductions.register,  # /deductions, ded: buttons (detail and evidence photos)
+    history.register,  # /history with its chart, hist: buttons
+    disputes.register,  # /dispute, dsp:o: and dsp:done buttons (before report: its /cancel)
+    decisions.register,  # dsp:u: / dsp:w: / dsp:r: — a manager decides a dispute
+    report.register,  # /report … guided form, rep: buttons, /cancel
+    undo.register,  # undo: buttons
+    digest.register,  # /digest, dg: buttons; unmark people who blocked the bot (group -2)
+    subscribe.register,  # /subscribe, /unsubscribe, sub: buttons
+    schedule.register,  # /schedule
+    late_reports.register,  # late: buttons (approve or reject a report for a closed period)
+    quick.register,  # /late 张三 25, captions, albums, q: buttons, unknown commands
+    errors.register,  # the error handler
 )
 
-ONE_LINE_REPORTS = "handlers.quick"
 RATE_LIMIT_RETRIES = 3
 BOT_CONNECTIONS = 256  # (as python-telegram-bot's ApplicationBuilder; one for getUpdates)
 APPLICATION_NAME = "floorbot"
@@ -100,7 +119,7 @@ def build_services(
 
 
 def build_application(services: Services, *, rate_limit: bool = True) -> FloorApp:
-    """The Application with every handler registered, in the order of HANDLER_MODULES."""
+    """The Application with every handler registered, in the order of HANDLERS."""
     settings = services.settings
     token = settings.telegram_token()
     install_redaction(token)
@@ -126,9 +145,9 @@ def build_application(services: Services, *, rate_limit: bool = True) -> FloorAp
     app: FloorApp = builder.build()
     app.bot_data.services = services
     # One-line reports, the commonest request, are routed first (handlers.quick).
-    importlib.import_module(ONE_LINE_REPORTS).register_first(app)
-    for name in HANDLER_MODULES:
-        importlib.import_module(name).register(app)
+    quick.register_first(app)
+    for register in HANDLERS:
+        register(app)
     own = frozenset(
         command
         for group in app.handlers.values()
