@@ -17,8 +17,10 @@ from bot.services.permissions import Action, requires
 from bot.texts.digests import subscription_buttons, subscriptions_changed, subscriptions_text
 from handlers.common import PRIVATE, asking, edit, keyboard, say
 
-# The digest a switch sets (``sub:<position>:<d|p>:<1|0>``).
-FLAGS = {"d": DAILY, "p": PERIOD}
+# The digest a switch sets (``sub:<position>:<d|p>:<1|0>``), and to what.
+DAILY_FLAG = "d"
+PERIOD_FLAG = "p"
+FLAGS = {DAILY_FLAG: DAILY, PERIOD_FLAG: PERIOD}
 VALUES = {"1": True, "0": False}
 
 
@@ -27,8 +29,8 @@ def panel(lang: str, choices: Sequence[Choice]) -> tuple[str, InlineKeyboardMark
     rows = []
     for index, choice in enumerate(choices):
         daily, period = subscription_buttons(lang, choice)
-        rows.append([(daily, f"sub:{index}:d:{int(not choice.daily)}")])
-        rows.append([(period, f"sub:{index}:p:{int(not choice.period)}")])
+        rows.append([(daily, f"sub:{index}:{DAILY_FLAG}:{int(not choice.daily)}")])
+        rows.append([(period, f"sub:{index}:{PERIOD_FLAG}:{int(not choice.period)}")])
     return subscriptions_text(lang, choices), keyboard(rows)
 
 
