@@ -1,10 +1,11 @@
-"""The digest jobs on the JobQueue: one per contract and kind at its next due time, a sweep.
+"""The digest jobs on the JobQueue: one per contract and kind at its next due time, a sweep,
+and the reload of who has blocked the bot.
 
 Jobs are not persisted: they are rebuilt from the contracts' schedules at start-up (post_init)
 and after every change (``/schedule``, a contract added while the bot runs: the sweep sees it).
-Each contract's next due time is computed in its own time zone (bot.services.digests.schedule) from
-the services' clock, and the job waits for it; when it fires it runs a tick of the
-DigestRunner, which decides from the database what is due and undelivered — so a job that
+The DigestRunner says when each contract's digests are next due (computed in the contract's
+own time zone from the services' clock), and the job waits for it; when it fires it runs a tick
+of the runner, which decides from the database what is due and undelivered — so a job that
 fires twice, late, or on two processes sends nothing twice. The sweep (every
 ``FLOORBOT_DIGEST_POLL_SECONDS``, and once at start-up) sends what was missed while the bot
 was down, late requests, and retries.
@@ -13,7 +14,8 @@ With several processes every one schedules the same jobs, but only the leader (b
 does their work. A process that takes the lead runs a sweep at once: a contract job that
 fired on it a moment before, while the old leader was dying, was skipped, and its digest is
 sent by that sweep. A job skipped on a leader whose lock was briefly unconfirmed is caught
-up by the next regular sweep.
+up by the next regular sweep. The reload of the marks of people who blocked the bot runs on
+every process (each keeps its own view of them: bot.services.delivery.BlockedChats).
 """
 
 from __future__ import annotations
@@ -28,14 +30,13 @@ from telegram.ext import Application, Job, JobQueue
 from bot.app.context import BotData, FloorApp, FloorContext
 from bot.app.leader import on_leader
 from bot.services.digests.runner import DigestRunner
-from bot.services.digests.schedule import KINDS, next_due
 from bot.services.digests.send import Tally
-from storage.directory import list_contracts
 
 logger = logging.getLogger("floorbot.jobs")
 SWEEP_JOB = "digest:sweep"
 START_JOB = "digest:sweep:start"
 ELECTED_JOB = "digest:sweep:elected"
+BLOCKED_JOB = "digest:blocked"
 # A one-off job runs however late the scheduler gets to it (APScheduler would skip it as
 # missed after one second: a busy event loop must not cost a digest its due tick).
 RUN_LATE = {"misfire_grace_time": None}
@@ -65,10 +66,12 @@ def runner_of(app: AnyApp) -> DigestRunner | None:
 
 
 async def start_digests(app: FloorApp) -> DigestRunner:
-    """Make the runner; schedule the catch-up sweep (at once, on election, then repeatedly)
-    and the contract jobs."""
+    """Make the runner; schedule the catch-up sweep (at once, on election, then repeatedly),
+    the contract jobs and the reload of the marks."""
     services = app.bot_data.services
-    runner = DigestRunner(services, app.bot, running=lambda: app.running)
+    runner = DigestRunner(
+        services.core, app.bot, blocked=services.digests.blocked, running=lambda: app.running
+    )
     app.bot_data.digests = runner
     await runner.load_blocked()
     queue = app.job_queue
@@ -80,6 +83,8 @@ async def start_digests(app: FloorApp) -> DigestRunner:
     # the scheduler starts to one interval later, and the start-up catch-up would wait for it.
     catch_up(queue, runner, START_JOB)
     queue.run_repeating(_sweep, interval=every, first=every, name=SWEEP_JOB, data=runner)
+    # Not leader-only work: every process reloads its own view of the marks.
+    queue.run_repeating(_reload_blocked, every, first=every, name=BLOCKED_JOB, data=runner)
     app.bot_data.leader.when_elected(lambda: catch_up(queue, runner, ELECTED_JOB))
     await schedule_jobs(app)
     return runner
@@ -93,26 +98,11 @@ def catch_up(queue: JobQueue[FloorContext], runner: DigestRunner, name: str) -> 
 async def schedule_jobs(app: AnyApp) -> None:
     """Every contract's job of each kind set to its next due time (changed ones replaced)."""
     runner = runner_of(app)
-    queue = app.job_queue
-    if runner is None or queue is None:
+    if runner is None or app.job_queue is None:
         return
-    now = runner.services.clock.now()
-    async with runner.services.sessions() as session:
-        contracts = list(await list_contracts(session))
-    for contract in contracts:
-        plan = runner.plan(contract)
-        if plan is None:
-            continue
-        book, zone = plan
-        schedule = runner.schedule_of(contract)
-        for kind in KINDS:
-            found = next_due(schedule, book, kind, zone, now)
-            _set(
-                app,
-                Wake(runner, contract.id, kind, found.due) if found else None,
-                contract.id,
-                kind,
-            )
+    for run in await runner.next_runs():
+        wake = Wake(runner, run.contract_id, run.kind, run.due) if run.due else None
+        _set(app, wake, run.contract_id, run.kind)
 
 
 def _set(app: AnyApp, wake: Wake | None, contract_id: str, kind: str) -> None:
@@ -127,7 +117,7 @@ def _set(app: AnyApp, wake: Wake | None, contract_id: str, kind: str) -> None:
         job.schedule_removal()
     if wake is None:
         return
-    delay = (wake.due - wake.runner.services.clock.now()).total_seconds()
+    delay = (wake.due - wake.runner.core.clock.now()).total_seconds()
     when = max(0.0, delay) + FIRE_AFTER_SECONDS
     queue.run_once(_wake, when=when, name=name, data=wake, job_kwargs=RUN_LATE)
 
@@ -149,10 +139,18 @@ async def _sweep(context: FloorContext) -> None:
     assert context.job is not None
     runner = context.job.data
     assert isinstance(runner, DigestRunner)
-    if runner.lock.locked():
+    if runner.busy:
         return
     _log_tick("sweep", await runner.tick())
     await schedule_jobs(context.application)
+
+
+async def _reload_blocked(context: FloorContext) -> None:
+    """On every process: reload the marks, unmarking whoever wrote here since the last time."""
+    assert context.job is not None
+    runner = context.job.data
+    assert isinstance(runner, DigestRunner)
+    await runner.load_blocked()
 
 
 def _log_tick(source: str, tally: Tally) -> None:

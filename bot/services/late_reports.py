@@ -4,13 +4,15 @@ Once a period's assessment is sent the period is closed (bot.services.digests.ru
 as sent never change silently. An inspector's report dated in it is kept as a late report and goes
 to the contract's managers with Approve / Reject; approved, it becomes an entry (its own time,
 its evidence) and the next digest lists it as an adjustment next to the figures sent.
-Every function takes the session (the caller owns the transaction) and ``now``.
+Every function takes the session (the caller owns the transaction) and ``now``; a late report
+leaves this module as a :class:`LateRequest`, the plain record its messages are written from.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -33,6 +35,48 @@ from storage.queries import audit
 # Who decides late reports; admins only where a contract has no manager.
 DECIDERS = (Role.MANAGER,)
 FALLBACK_DECIDERS = (Role.ADMIN,)
+
+
+@dataclass(frozen=True, slots=True)
+class LateRequest:
+    """A late report as its messages show it: what was reported, when, by whom, and its state."""
+
+    id: int
+    contract_id: str
+    period: str
+    item: str
+    occurred_at: dt.datetime
+    quantity: Decimal
+    value: str | None
+    staff: str | None
+    note: str | None
+    inspector: str | None
+    photo_count: int  # the photos that came with it
+    status: str
+    entry_id: int | None  # the entry it became, once approved
+
+    @property
+    def approved(self) -> bool:
+        return self.status == LateReportStatus.APPROVED.value
+
+    @classmethod
+    def of(cls, late: LateReport) -> LateRequest:
+        assert late.id is not None
+        return cls(
+            late.id,
+            late.contract_id,
+            late.period,
+            late.item,
+            late.occurred_at,
+            late.quantity,
+            late.value,
+            late.staff,
+            late.note,
+            late.inspector,
+            len(late.photos),
+            late.status,
+            late.entry_id,
+        )
 
 
 class LateReportHeld(KeptBotError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.services.bookkeeping import Bookkeeping
 from bot.services.conversations import Conversations
 from bot.services.core import Core
+from bot.services.digests.requests import Digests
 from bot.services.people import People
 
 
@@ -25,3 +26,4 @@ class Services:
         self.bookkeeping = Bookkeeping(core)
         self.conversations = Conversations(core)
         self.people = People(core)
+        self.digests = Digests(core)

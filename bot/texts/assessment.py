@@ -1,4 +1,4 @@
-"""The period assessment as the message managers read (the table and the chart follow it).
+"""The period assessment as the message managers read, and the table and the chart after it.
 
 Pure: figures (bot.services.digests.content) in, text out; every counted line with its points and
 caps, the money, the warnings, open disputes, adjustments. Too long for one message, the
@@ -8,10 +8,11 @@ lines are cut with a count (the attached table has them all).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.services.digests.content import PeriodFigures
+from bot.services.digests.content import CHART_PERIODS, Disputed, PeriodFigures
 from bot.texts.assessment_facts import claim_text, excluded_lines, lacking_text, missing_lines
 from bot.texts.digests import (
     HUNDRED,
@@ -24,7 +25,6 @@ from bot.texts.digests import (
 from bot.texts.i18n import t
 from scoring.assessment import Assessment, Line
 from scoring.rulebook import ItemKind, Rulebook
-from storage.dispute_queries import OpenDispute
 
 
 def _line_text(lang: str, line: Line) -> str:
@@ -122,17 +122,16 @@ def _warnings(lang: str, result: Assessment) -> list[str]:
     )
 
 
-def _dispute_text(lang: str, book: Rulebook, found: OpenDispute, zone: ZoneInfo) -> str:
-    entry = found.entry
-    staff = f" — {entry.staff}" if entry.staff else ""
+def _dispute_text(lang: str, book: Rulebook, found: Disputed, zone: ZoneInfo) -> str:
+    staff = f" — {found.staff}" if found.staff else ""
     return t(
         lang,
         "as_dispute",
-        dispute=found.dispute.id,
-        entry=entry.id,
-        item=book.item(entry.item).label,
+        dispute=found.dispute_id,
+        entry=found.entry_id,
+        item=book.item(found.item).label,
         staff=staff,
-        when=entry.occurred_at.astimezone(zone),
+        when=found.occurred_at.astimezone(zone),
     )
 
 
@@ -208,3 +207,26 @@ def _fit(head: list[str], body: list[str], tail: list[str], lang: str) -> str:
         if len(text) <= MESSAGE_LIMIT or keep == 0:
             return text[:MESSAGE_LIMIT]
         keep -= 1
+
+
+# -- the attachments ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent after the assessment message: its name and its caption."""
+
+    filename: str
+    caption: str
+
+
+def attachments(lang: str, figures: PeriodFigures) -> tuple[Attachment, Attachment]:
+    """The official table (.xlsx) and the chart (.png) of an assessment."""
+    contract = figures.standing.contract_id
+    period = figures.standing.assessment.period.label
+    names = {"contract": contract, "period": period}
+    count = min(len(figures.standing.history) + 1, CHART_PERIODS)
+    return (
+        Attachment(f"{contract}-{period}.xlsx", t(lang, "as_table_caption", **names)),
+        Attachment(f"{contract}-{period}.png", t(lang, "as_chart_caption", count=count, **names)),
+    )

@@ -1,6 +1,7 @@
-"""Digest figures as the messages managers read, in their language.
+"""Digest figures as the messages managers read, in their language; the replies to their
+subscriptions, to /schedule and to their decisions on late reports.
 
-Pure: figures (bot.services.digests.content) in, text out. A Telegram message holds at most
+Pure: figures and views (bot.services.digests) in, text out. A Telegram message holds at most
 MESSAGE_LIMIT characters: long lists are cut with a line saying how many were left out
 (the attached table always has everything).
 """
@@ -19,12 +20,15 @@ from bot.services.digests.content import (
     Standing,
 )
 from bot.services.digests.schedule import Occurrence, Schedule
+from bot.services.digests.subscriptions import Choice
+from bot.services.digests.timetable import Timetable
 from bot.services.drafts import Cost
+from bot.services.late_decisions import LateDecided
+from bot.services.late_reports import LateRequest
 from bot.texts.assessment_facts import claim_text, excluded_lines, lacking_text, missing_lines
 from bot.texts.i18n import number, show, t
 from scoring.rulebook import Item, ItemKind, Rulebook
 from scoring.thresholds import describe
-from storage.models import LateReport
 
 MESSAGE_LIMIT = 4096
 # Reports listed per contract in a daily digest; the rest are counted.
@@ -220,14 +224,14 @@ def reminder_message(lang: str, day: str, contracts: Sequence[str]) -> str:
     return t(lang, "reminder_text", day=day, contracts=list(contracts))
 
 
-def late_what(lang: str, book: Rulebook, late: LateReport) -> str:
+def late_what(lang: str, book: Rulebook, late: LateRequest) -> str:
     return item_text(lang, book.item(late.item), late.staff, late.value) + times_text(late.quantity)
 
 
 def late_request_message(
-    lang: str, book: Rulebook, late: LateReport, cost: Cost, sent: Decimal | None, zone: ZoneInfo
+    lang: str, book: Rulebook, late: LateRequest, cost: Cost, sent: Decimal | None, zone: ZoneInfo
 ) -> str:
-    extra = t(lang, "late_photos", count=len(late.photos)) if late.photos else ""
+    extra = t(lang, "late_photos", count=late.photo_count) if late.photo_count else ""
     if late.note:
         extra += t(lang, "late_note", note=late.note)
     return t(
@@ -276,4 +280,89 @@ def schedule_message(
         period=period,
         reminder=reminder,
         next="\n".join(lines) or t(lang, "sch_none"),
+    )
+
+
+def timetable_text(found: Timetable) -> str:
+    """/schedule's reply: the times (said to be new when the request changed them)."""
+    lang = found.lang
+    text = schedule_message(lang, found.contract_id, found.timezone, found.schedule, found.upcoming)
+    return t(lang, "sch_set") + "\n" + text if found.changed else text
+
+
+# -- subscriptions ----------------------------------------------------------------------------
+
+
+def subscription_line(lang: str, choice: Choice) -> str:
+    """``A：每日简报 开，考核结果 关``."""
+    mark = {True: t(lang, "sub_on"), False: t(lang, "sub_off")}
+    return t(
+        lang,
+        "sub_line",
+        contract=choice.contract,
+        daily=mark[choice.daily],
+        period=mark[choice.period],
+    )
+
+
+def subscriptions_text(lang: str, choices: Sequence[Choice]) -> str:
+    """The panel's text: the person's digests on each contract."""
+    return "\n".join([t(lang, "sub_header"), *(subscription_line(lang, c) for c in choices)])
+
+
+def subscription_buttons(lang: str, choice: Choice) -> tuple[str, str]:
+    """The labels of the two switches of a contract: its daily digest, its assessment."""
+    mark = {True: t(lang, "sub_on"), False: t(lang, "sub_off")}
+    return (
+        t(lang, "sub_button_daily", contract=choice.contract, mark=mark[choice.daily]),
+        t(lang, "sub_button_period", contract=choice.contract, mark=mark[choice.period]),
+    )
+
+
+def subscriptions_changed(lang: str, choices: Sequence[Choice]) -> str:
+    """/subscribe's or /unsubscribe's reply: the digests now, on each contract named."""
+    return t(lang, "sub_done", line="\n".join(subscription_line(lang, c) for c in choices))
+
+
+# -- decisions on late reports ------------------------------------------------------------------
+
+
+def late_outcome(lang: str, found: LateDecided) -> str:
+    """Who decided the late report, and (approved) the period's score as sent and as now."""
+    late = found.request
+    if not found.decided_now:
+        status = t(lang, f"late_status_{late.status}")
+        return t(lang, "late_already", request=late.id, name=found.by, status=status)
+    if late.approved:
+        return t(
+            lang,
+            "late_approved_by",
+            name=found.by,
+            entry=late.entry_id,
+            period=late.period,
+            sent=score_text(found.sent),
+            now=score_text(found.now),
+        )
+    return t(lang, "late_rejected_by", name=found.by)
+
+
+def late_copy_text(lang: str, found: LateDecided) -> str:
+    """Another manager's copy of the request, decided: the request and its outcome."""
+    request = late_request_message(
+        lang, found.book, found.request, found.cost, found.sent, found.zone
+    )
+    return request + "\n\n" + late_outcome(lang, found)
+
+
+def late_told_text(lang: str, found: LateDecided) -> str:
+    """What the inspector who reported is told."""
+    late = found.request
+    return t(
+        lang,
+        "late_told_approved" if late.approved else "late_told_rejected",
+        period=late.period,
+        request=late.id,
+        what=late_what(lang, found.book, late),
+        name=found.by,
+        entry=late.entry_id or "—",
     )

@@ -40,7 +40,7 @@ POLL_SECONDS = 0.05
 
 
 def _runner(services: Services) -> DigestRunner:
-    return DigestRunner(services, Bot(TOKEN))  # closes periods here; sends nothing
+    return DigestRunner(services.core, Bot(TOKEN))  # closes periods here; sends nothing
 
 
 async def _july_assessment(services: Services) -> tuple[Contract, Occurrence]:

@@ -28,8 +28,8 @@ async def test_two_processes_ticking_at_once_send_each_digest_once(
     # A second process: its own engine and connections, its own limiter, the same database.
     other = build_services(world.settings, clock, dict(world.rulebooks))
     try:
-        first = DigestRunner(bot.services, bot.app.bot)
-        second = DigestRunner(other, bot.app.bot)
+        first = DigestRunner(bot.services.core, bot.app.bot)
+        second = DigestRunner(other.core, bot.app.bot)
         clock.set(DUE + dt.timedelta(seconds=1))
         tallies = await asyncio.gather(first.tick(), second.tick(), first.tick(), second.tick())
     finally:

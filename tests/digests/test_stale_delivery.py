@@ -47,7 +47,7 @@ def _digests(fake: FakeTelegram, user: FakeUser) -> list[str]:
 
 async def _made_by_a_process_that_died(world: Services) -> None:
     """The 15 July digests made (their deliveries pending) by a process that then stopped."""
-    await DigestRunner(world, Bot(TOKEN)).make_due(DUE + dt.timedelta(seconds=1))
+    await DigestRunner(world.core, Bot(TOKEN)).make_due(DUE + dt.timedelta(seconds=1))
 
 
 async def _left_sending(
@@ -131,7 +131,7 @@ async def slow_sender_keeps_its_claim(world: Services, launch: Launch, clock: Of
     bot = await launch(api_retries=0, **quick)
     other = build_services(bot.services.settings, clock, dict(world.rulebooks))
     try:
-        second = DigestRunner(other, bot.app.bot)  # a second process on the same database
+        second = DigestRunner(other.core, bot.app.bot)  # a second process on the same database
         bot.fake.fail_next("sendMessage", 502, "Bad Gateway", times=6)
         clock.set(DUE + dt.timedelta(seconds=1))
         sending = asyncio.create_task(tick(bot))

@@ -18,9 +18,8 @@ from sqlmodel import select
 
 from bot.app.builder import build_application, build_services, post_init
 from bot.app.clock import OffsetClock
-from bot.app.jobs import runner_of
+from bot.app.jobs import BLOCKED_JOB, runner_of
 from bot.services.registry import Services
-from handlers.digest import BLOCKED_JOB
 from storage.models import BlockedChat
 from tests.bot.conftest import POLL_TIMEOUT, Running, stop_bot
 from tests.digests.conftest import Launch, settle, tick

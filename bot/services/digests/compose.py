@@ -17,7 +17,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.services.digests.content import (
-    CHART_PERIODS,
     DailyFigures,
     PeriodFigures,
     daily_figures,
@@ -32,7 +31,8 @@ from bot.services.digests.schedule import (
     parse_schedule,
 )
 from bot.services.drafts import cost_of
-from bot.texts.assessment import period_message
+from bot.services.late_reports import LateRequest
+from bot.texts.assessment import attachments, period_message
 from bot.texts.digests import daily_message, late_request_message, reminder_message
 from bot.texts.i18n import language_of, t
 from scoring.periods import parse_period
@@ -40,12 +40,10 @@ from scoring.rulebook import Rulebook
 from storage import delivery_queries as dlq
 from storage import digest_queries as dq
 from storage import late_queries as lq
-from storage.models import Contract, DigestDelivery, LateReport, Person
+from storage.models import Contract, DigestDelivery, Person
 
 LATE = dq.KIND_LATE
 LATE_PREFIX = dq.LATE_PREFIX
-XLSX_NAME = "{contract}-{period}.xlsx"
-CHART_NAME = "{contract}-{period}.png"
 COMBINED = frozenset({DAILY, REMINDER})
 
 
@@ -93,7 +91,7 @@ def late_id(row: DigestDelivery) -> int:
     return int(row.period.removeprefix(LATE_PREFIX))
 
 
-def late_buttons(lang: str, late: LateReport) -> InlineKeyboardMarkup:
+def late_buttons(lang: str, late: LateRequest) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
@@ -126,7 +124,7 @@ class Composer:
         self.people: dict[int, Person] = {}
         self.daily: dict[tuple[str, str], DailyFigures] = {}
         self.periods: dict[tuple[str, str], PeriodFigures] = {}
-        self.lates: dict[int, LateReport] = {}
+        self.lates: dict[int, LateRequest] = {}
         self.sent_scores: dict[tuple[str, str], Decimal | None] = {}
 
     # -- loading (database) -------------------------------------------------------------
@@ -181,7 +179,7 @@ class Composer:
             late = await lq.late_report(session, late_id(row))
             if late is None:
                 raise LookupError(f"late report {row.period} is gone")
-            self.lates[late_id(row)] = late
+            self.lates[late_id(row)] = LateRequest.of(late)
             closed = await dq.closed_periods(session, contract_id=row.contract_id)
             found = closed.get(late.period)
             self.sent_scores[(row.contract_id, late.period)] = found.score if found else None
@@ -234,22 +232,12 @@ class Composer:
 
     def _period_parts(self, lang: str, row: DigestDelivery, due: dt.datetime | None) -> list[Part]:
         figures = self.periods[(row.contract_id, row.period)]
-        zone = self._zone(row)
-        names = {"contract": row.contract_id, "period": row.period}
-        text = period_message(lang, figures, zone, closing=True, late_due=due)
-        count = min(len(figures.standing.history) + 1, CHART_PERIODS)
+        text = period_message(lang, figures, self._zone(row), closing=True, late_due=due)
+        table, chart = attachments(lang, figures)
         return [
             Part(text=text),
-            Part(
-                document=figures.xlsx,
-                filename=XLSX_NAME.format(**names),
-                caption=t(lang, "as_table_caption", **names),
-            ),
-            Part(
-                photo=figures.chart,
-                filename=CHART_NAME.format(**names),
-                caption=t(lang, "as_chart_caption", count=count, **names),
-            ),
+            Part(document=figures.xlsx, filename=table.filename, caption=table.caption),
+            Part(photo=figures.chart, filename=chart.filename, caption=chart.caption),
         ]
 
     def _late_part(self, lang: str, row: DigestDelivery) -> Part:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.drafts import Cost, cost_of
+from bot.services.late_reports import LateRequest
 from scoring.assessment import Assessment, Event, PastScore
 from scoring.chart import score_chart
 from scoring.engine import assess
@@ -30,7 +31,7 @@ from scoring.xlsx import assessment_xlsx
 from storage import digest_queries as dq
 from storage import late_queries as lq
 from storage.dispute_queries import OpenDispute, open_disputes
-from storage.models import ClosedPeriod, LateReport
+from storage.models import ClosedPeriod
 from storage.queries import events_for_period
 from storage.record import record_of
 
@@ -58,11 +59,36 @@ class ReportLine:
 class Adjustment:
     """A late report approved into a closed period: its cost, the period's score sent and now."""
 
-    late: LateReport
+    late: LateRequest
     item: Item
     cost: Cost
     sent: Decimal | None
     now: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Disputed:
+    """A dispute still open, with the deduction it is about."""
+
+    dispute_id: int
+    entry_id: int
+    item: str
+    staff: str | None
+    occurred_at: dt.datetime
+
+    @classmethod
+    def of(cls, found: OpenDispute) -> Disputed:
+        entry = found.entry
+        assert found.dispute.id is not None and entry.id is not None
+        return cls(found.dispute.id, entry.id, entry.item, entry.staff, entry.occurred_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """When a period was closed, and the score its assessment was sent with."""
+
+    closed_at: dt.datetime
+    score: Decimal | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +133,10 @@ class PeriodFigures:
     """A period's assessment with everything the message and its attachments show."""
 
     standing: Standing
-    open_disputes: tuple[OpenDispute, ...]
+    open_disputes: tuple[Disputed, ...]
     adjustments: tuple[Adjustment, ...]
     changed: tuple[Changed, ...]
-    closed: ClosedPeriod | None
+    closed: Closing | None  # the period's closing, when it was closed before
     xlsx: bytes
     chart: bytes
 
@@ -224,7 +250,7 @@ async def adjustments_between(
         sent = closed[late.period].score if late.period in closed else None
         out.append(
             Adjustment(
-                late,
+                LateRequest.of(late),
                 item,
                 cost_of(book, item, late.value, late.quantity),
                 sent,
@@ -316,12 +342,14 @@ async def period_figures(
         scores=scores,
     )
     xlsx, chart = await asyncio.to_thread(render, book, standing, [event_of(r) for r in rows], now)
+    disputes = await open_disputes(session, contract_id, period)
+    found = closed.get(period.label)
     return PeriodFigures(
         standing,
-        tuple(await open_disputes(session, contract_id, period)),
+        tuple(Disputed.of(d) for d in disputes),
         adjustments,
         _changed(closed, standing.history),
-        closed.get(period.label),
+        Closing(found.closed_at, found.score) if found is not None else None,
         xlsx,
         chart,
     )

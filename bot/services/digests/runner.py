@@ -2,10 +2,10 @@
 
 A tick — run by a contract's own job at the due time, by the sweep every few seconds, and at
 start-up — does three things, each safe to repeat and safe with several processes sharing
-the database (issue 7):
+the database:
 
-1. make: the digests due by now (bot.services.digests.schedule) that have no run yet get one, with a
-   pending delivery per recipient; a period assessment also closes its period, with the
+1. make: the digests due by now (bot.services.digests.schedule) that have no run yet get one,
+   with a pending delivery per recipient; a period assessment also closes its period, with the
    figures it is sent with — all in one transaction, holding the contract's lock
    (storage.locks), so that a report recorded at the same moment is either counted in the
    figures or held for a manager as late, never slipped in after them;
@@ -18,7 +18,9 @@ the database (issue 7):
    pending for a later attempt). A digest due while the bot was down goes out late, once,
    and says so.
 
-Every tick also reloads who has blocked the bot (bot.services.delivery.BlockedChats).
+Every tick also reloads who has blocked the bot (bot.services.delivery.BlockedChats). The
+runner also says when each contract's digests are next due (:meth:`DigestRunner.next_runs`),
+for the jobs that wake it then (bot.app.jobs).
 """
 
 from __future__ import annotations
@@ -27,26 +29,29 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
+from bot.services.core import Core
 from bot.services.delivery import BlockedChats
 from bot.services.digests.content import assess_after, history_of
 from bot.services.digests.schedule import (
     DAILY,
     DEFAULTS,
+    KINDS,
     PERIOD,
     REMINDER,
     Occurrence,
     Schedule,
     ScheduleError,
     due_now,
+    next_due,
     parse_schedule,
 )
 from bot.services.digests.send import Sender, Tally
-from bot.services.registry import Services
 from scoring.render import to_data
 from scoring.rulebook import Rulebook
 from storage import delivery_queries as dlq
@@ -61,14 +66,28 @@ from storage.queries import events_for_period
 logger = logging.getLogger("floorbot.digests")
 
 
+@dataclass(frozen=True, slots=True)
+class NextRun:
+    """When a contract's digest of one kind is next due (None: off, or past the term)."""
+
+    contract_id: str
+    kind: str
+    due: dt.datetime | None
+
+
 class DigestRunner:
     """Makes and sends digests; one per process, shared by the jobs (bot.app.jobs)."""
 
     def __init__(
-        self, services: Services, bot: Bot, *, running: Callable[[], bool] = lambda: True
+        self,
+        core: Core,
+        bot: Bot,
+        *,
+        blocked: BlockedChats | None = None,
+        running: Callable[[], bool] = lambda: True,
     ) -> None:
-        self.services = services
-        self.sender = Sender(services, bot, running)
+        self.core = core
+        self.sender = Sender(core, bot, running, blocked or BlockedChats())
         self.lock = asyncio.Lock()
         self._warned: set[str] = set()
 
@@ -77,11 +96,16 @@ class DigestRunner:
         """The people marked as having blocked the bot, as this process knows them."""
         return self.sender.blocked
 
+    @property
+    def busy(self) -> bool:
+        """A tick is under way in this process."""
+        return self.lock.locked()
+
     async def tick(self) -> Tally:
         """Make what is due, tidy, send what is pending (one tick at a time per process)."""
         async with self.lock:
             tally = Tally()
-            now = self.services.clock.now()
+            now = self.core.clock.now()
             tally.made = await self.make_due(now)
             await self.tidy(now, tally)
             await self.sender.send_pending(tally)
@@ -92,11 +116,11 @@ class DigestRunner:
         """Reload who has blocked the bot; unmark the ones who wrote to this process since."""
         seen = self.blocked.take_seen()
         try:
-            async with self.services.sessions() as session:
+            async with self.core.sessions() as session:
                 marked = await dq.blocked_people(session)
             back = {user: person for user, person in marked.items() if user in seen}
             if back:
-                async with write_session(self.services.sessions) as session:
+                async with write_session(self.core.sessions) as session:
                     for person in back.values():
                         await dq.unblock(session, person_id=person)
         except Exception:
@@ -110,11 +134,28 @@ class DigestRunner:
 
     def plan(self, contract: Contract) -> tuple[Rulebook, ZoneInfo] | None:
         """The contract's rulebook and zone (None when its rulebook is not loaded)."""
-        book = self.services.rulebooks.get(contract.rulebook_id)
+        book = self.core.rulebooks.get(contract.rulebook_id)
         if book is None:
             self._warn(contract.id, f"rulebook {contract.rulebook_id} is not loaded: no digests")
             return None
         return book, ZoneInfo(contract.timezone)
+
+    async def next_runs(self) -> list[NextRun]:
+        """Every contract's next due time of each kind (contracts without a rulebook left out)."""
+        now = self.core.clock.now()
+        async with self.core.sessions() as session:
+            contracts = list(await list_contracts(session))
+        runs = []
+        for contract in contracts:
+            plan = self.plan(contract)
+            if plan is None:
+                continue
+            book, zone = plan
+            schedule = self.schedule_of(contract)
+            for kind in KINDS:
+                found = next_due(schedule, book, kind, zone, now)
+                runs.append(NextRun(contract.id, kind, found.due if found else None))
+        return runs
 
     def schedule_of(self, contract: Contract) -> Schedule:
         try:
@@ -131,7 +172,7 @@ class DigestRunner:
 
     async def make_due(self, now: dt.datetime) -> int:
         """Give every due digest without a run its run and its deliveries."""
-        async with self.services.sessions() as session:
+        async with self.core.sessions() as session:
             contracts = list(await list_contracts(session))
             due: list[tuple[Contract, Rulebook, Occurrence]] = []
             for contract in contracts:
@@ -156,7 +197,7 @@ class DigestRunner:
         self, contract: Contract, book: Rulebook, occurrence: Occurrence, now: dt.datetime
     ) -> int:
         """One digest's run (and, for an assessment, the closing of its period), once."""
-        async with write_session(self.services.sessions) as session:
+        async with write_session(self.core.sessions) as session:
             fresh = await dlq.make_run(
                 session,
                 contract_id=contract.id,
@@ -238,9 +279,9 @@ class DigestRunner:
 
     async def tidy(self, now: dt.datetime, tally: Tally) -> None:
         """Deliveries left mid-send by a process that died: pending again (or given up)."""
-        settings = self.services.settings
+        settings = self.core.settings
         stale = dt.timedelta(seconds=settings.digest_stale_seconds)
-        async with write_session(self.services.sessions) as session:
+        async with write_session(self.core.sessions) as session:
             found = await dlq.reclaim_stale(
                 session, claimed_before=now - stale, max_attempts=settings.digest_max_attempts
             )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from telegram import Bot, Message
 
+from bot.services.core import Core
 from bot.services.delivery import (
     Blocked,
     BlockedChats,
@@ -26,7 +27,6 @@ from bot.services.delivery import (
     send_with_retries,
 )
 from bot.services.digests.compose import Composer, Parcel, Part, parcels_of
-from bot.services.registry import Services
 from storage import delivery_queries as dlq
 from storage import digest_queries as dq
 from storage.db import write_session
@@ -59,27 +59,27 @@ class Tally:
 class Sender:
     """Sends what is pending; one per process (its limiter paces every push of the process)."""
 
-    def __init__(self, services: Services, bot: Bot, running: Callable[[], bool]) -> None:
-        settings = services.settings
-        self.services = services
+    def __init__(
+        self, core: Core, bot: Bot, running: Callable[[], bool], blocked: BlockedChats
+    ) -> None:
+        settings = core.settings
+        self.core = core
         self.bot = bot
         self.running = running
         self.limiter = SendLimiter(
             settings.digest_messages_per_second, settings.digest_chat_interval_seconds
         )
-        self.blocked = BlockedChats()
+        self.blocked = blocked
 
     async def send_pending(self, tally: Tally) -> None:
         """Send every pending delivery whose time has come, in rounds of BATCH."""
         while self.running():
-            now = self.services.clock.now()
-            async with self.services.sessions() as session:
+            now = self.core.clock.now()
+            async with self.core.sessions() as session:
                 rows = await dlq.pending_deliveries(session, now=now, limit=BATCH)
             if not rows:
                 return
-            composer = Composer(
-                self.services.rulebooks, self.services.settings.default_language, now
-            )
+            composer = Composer(self.core.rulebooks, self.core.settings.default_language, now)
             queue: asyncio.Queue[Parcel] = asyncio.Queue()
             for parcel in parcels_of(rows):
                 queue.put_nowait(parcel)
@@ -100,7 +100,7 @@ class Sender:
 
     async def send_parcel(self, parcel: Parcel, composer: Composer, tally: Tally) -> None:
         """Claim the parcel's deliveries in the limiter's turn, send, record the outcome."""
-        sessions = self.services.sessions
+        sessions = self.core.sessions
         try:
             async with sessions() as session:
                 await composer.prepare(session, parcel)
@@ -108,10 +108,10 @@ class Sender:
             logger.exception("the digest for person %s cannot be made", parcel.person_id)
             await self._give_up(parcel, str(exc), tally)
             return
-        late_after = dt.timedelta(minutes=self.services.settings.digest_late_after_minutes)
+        late_after = dt.timedelta(minutes=self.core.settings.digest_late_after_minutes)
         token = _token()
         async with self.limiter.turn(parcel.chat_id) as turn:
-            now = self.services.clock.now()
+            now = self.core.clock.now()
             async with write_session(sessions) as session:
                 claimed = await dlq.claim(session, ids=parcel.ids, token=token, now=now)
             if not claimed:
@@ -136,7 +136,7 @@ class Sender:
 
     async def _renew(self, ids: list[int], token: str, done: asyncio.Event) -> None:
         """Every third of the stale period until ``done``: the parcel is still on its way."""
-        every = self.services.settings.digest_stale_seconds / RENEWALS_PER_STALE
+        every = self.core.settings.digest_stale_seconds / RENEWALS_PER_STALE
         while True:
             try:
                 await asyncio.wait_for(done.wait(), every)
@@ -149,8 +149,8 @@ class Sender:
     async def _still_ours(self, ids: list[int], token: str) -> bool:
         """Renew the claim; False when another process took the deliveries as cut off."""
         try:
-            async with write_session(self.services.sessions) as session:
-                now = self.services.clock.now()
+            async with write_session(self.core.sessions) as session:
+                now = self.core.clock.now()
                 held = await dlq.renew_claim(session, ids=ids, token=token, now=now)
         except Exception:  # the send goes on; a lapsed claim costs at worst a duplicate
             logger.exception("the claim on deliveries %s could not be renewed", ids)
@@ -169,7 +169,7 @@ class Sender:
         tally: Tally,
     ) -> None:
         """Send the parts (the first already has its turn) and record how it ended."""
-        settings = self.services.settings
+        settings = self.core.settings
         first: int | None = None
         state, error = DeliveryState.SENT, None
         try:
@@ -220,8 +220,8 @@ class Sender:
         error: str | None,
         tally: Tally,
     ) -> None:
-        now = self.services.clock.now()
-        async with write_session(self.services.sessions) as session:
+        now = self.core.clock.now()
+        async with write_session(self.core.sessions) as session:
             await dlq.finish(
                 session,
                 ids=ids,
@@ -248,22 +248,22 @@ class Sender:
         self, parcel: Parcel, ids: list[int], token: str, error: str, tally: Tally
     ) -> None:
         """Telegram kept failing: try the parcel again later, or give up after enough tries."""
-        settings = self.services.settings
+        settings = self.core.settings
         attempts = max(r.attempts for r in parcel.rows) + 1
         if attempts >= settings.digest_max_attempts:
             await self._record(parcel, ids, DeliveryState.FAILED, None, False, error, tally)
             return
         # The pauses go on doubling where the tries of this send left off.
         pause = settings.digest_retry_seconds * 2 ** (settings.digest_send_attempts + attempts)
-        at = self.services.clock.now() + dt.timedelta(seconds=pause)
-        async with write_session(self.services.sessions) as session:
+        at = self.core.clock.now() + dt.timedelta(seconds=pause)
+        async with write_session(self.core.sessions) as session:
             await dlq.retry_later(session, ids=ids, token=token, at=at, error=error)
         tally.postponed += len(ids)
         logger.warning("delivery to person %s postponed to %s: %s", parcel.person_id, at, error)
 
     async def _give_up(self, parcel: Parcel, error: str, tally: Tally) -> None:
-        now = self.services.clock.now()
-        async with write_session(self.services.sessions) as session:
+        now = self.core.clock.now()
+        async with write_session(self.core.sessions) as session:
             claimed = await dlq.claim(session, ids=parcel.ids, token=_token(), now=now)
         if claimed:
             ids = [c.id or 0 for c in claimed]
