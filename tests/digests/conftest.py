@@ -92,7 +92,8 @@ def _launcher(
     world: Services, fake: FakeTelegram, clock: OffsetClock, running: list[Running]
 ) -> Launch:
     async def start(**settings: Any) -> Running:
-        services = replace(world, settings=world.settings.model_copy(update=settings))
+        core = replace(world.core, settings=world.settings.model_copy(update=settings))
+        services = Services(core)
         app = build_application(services)
         await start_bot(app)
         bot = Running(app, services, fake, clock)
