@@ -6,27 +6,23 @@ edited in place), ``ded:e:ID`` shows one finding and sends its evidence photos.
 
 from __future__ import annotations
 
-import logging
-
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.app.context import FloorApp, FloorContext
-from bot.services.findings import Detail, entry_detail
 from bot.services.parsing import row_id
-from bot.services.permissions import Action, Actor, requires
-from bot.services.scores import Ledger, contract_ref, ledger
+from bot.services.permissions import Action, requires
+from bot.services.scores import Asked
+from bot.services.vendor_views import Choosing, DetailView, LedgerView
 from bot.texts.i18n import t
 from bot.texts.vendor import Rows, decision_rows, detail_text, ledger_text, pages_of
-from handlers.common import PRIVATE, edit, keyboard, say
-from handlers.contract_choice import ContractChoice, RequestOf
-from handlers.vendor_common import look_up, send_photos
+from handlers.common import PRIVATE, asking, edit, keyboard, say
+from handlers.contract_choice import from_args, from_button, offer
+from handlers.vendor_common import send_photos
 
-logger = logging.getLogger(__name__)
 PAGE_SIZE = 8
 ROW = 4
-CHOICE = ContractChoice(Action.DEDUCTIONS, "ded:c")
+CHOICE = "ded:c"
 
 
 # -- the list ---------------------------------------------------------------------------------
@@ -35,13 +31,13 @@ CHOICE = ContractChoice(Action.DEDUCTIONS, "ded:c")
 @requires(Action.DEDUCTIONS)
 async def deductions_command(update: Update, context: FloorContext) -> None:
     """/deductions: the first page of the period's findings, or buttons to choose a contract."""
-    await show_list(update, context, CHOICE.from_args(context), 0)
+    await show_list(update, context, from_args(context), 0)
 
 
 @requires(Action.DEDUCTIONS, sample="ded:c:haidian-2026")
 async def on_choice(update: Update, context: FloorContext) -> None:
     """``ded:c:REF[:PERIOD]``: the chosen contract's list."""
-    await show_list(update, context, await CHOICE.from_button(update), 0)
+    await show_list(update, context, await from_button(update, CHOICE), 0)
 
 
 @requires(Action.DEDUCTIONS, sample="ded:p:haidian-2026:2026-07:1")
@@ -55,24 +51,24 @@ async def on_page(update: Update, context: FloorContext) -> None:
         return
     ref, period, page = parts
     target = query.message if isinstance(query.message, Message) else None
-    await show_list(update, context, CHOICE.chosen(ref, period), int(page), target)
+    await show_list(update, context, Asked(ref=ref, period=period), int(page), target)
 
 
 async def show_list(
     update: Update,
     context: FloorContext,
-    request_of: RequestOf,
+    asked: Asked,
     page: int,
     target: Message | None = None,
 ) -> None:
     """Reply with one page of the list (editing ``target`` when given), or a contract choice."""
-    done = await CHOICE.look_up(update, context, request_of, ledger)
-    if done is None:
+    found = await context.services.scores.deductions(asking(update, context), asked=asked)
+    if isinstance(found, Choosing):
+        await offer(update, found, CHOICE)
         return
-    found = done.value
-    page = min(page, pages_of(len(found.views), PAGE_SIZE) - 1)
-    text = ledger_text(done.lang, found, page, PAGE_SIZE)
-    rows = _list_rows(done.lang, done.actor, found, page)
+    page = min(page, pages_of(len(found.findings), PAGE_SIZE) - 1)
+    text = ledger_text(found, page, PAGE_SIZE)
+    rows = _list_rows(found, page)
     markup = keyboard(rows) if rows else None
     if target is not None:
         await edit(target, text, markup)
@@ -80,17 +76,16 @@ async def show_list(
         await say(update, text, markup)
 
 
-def _list_rows(lang: str, actor: Actor, found: Ledger, page: int) -> Rows:
-    shown = found.views[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    buttons = [(f"#{v.id}", f"ded:e:{v.id}") for v in shown]
+def _list_rows(found: LedgerView, page: int) -> Rows:
+    shown = found.findings[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    buttons = [(f"#{f.id}", f"ded:e:{f.id}") for f in shown]
     rows = [buttons[i : i + ROW] for i in range(0, len(buttons), ROW)]
-    ref = contract_ref(actor, Action.DEDUCTIONS, found.contract_id)
-    base = f"ded:p:{ref}:{found.period.label}"
+    base = f"ded:p:{found.ref}:{found.period.label}"
     nav = []
     if page > 0:
-        nav.append((t(lang, "button_prev"), f"{base}:{page - 1}"))
-    if (page + 1) * PAGE_SIZE < len(found.views):
-        nav.append((t(lang, "button_next"), f"{base}:{page + 1}"))
+        nav.append((t(found.lang, "button_prev"), f"{base}:{page - 1}"))
+    if (page + 1) * PAGE_SIZE < len(found.findings):
+        nav.append((t(found.lang, "button_next"), f"{base}:{page + 1}"))
     return [*rows, nav] if nav else rows
 
 
@@ -103,52 +98,36 @@ async def on_entry(update: Update, context: FloorContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    entry_text = (query.data or "").removeprefix("ded:e:")
-    entry_id = row_id(entry_text)
+    entry_id = row_id((query.data or "").removeprefix("ded:e:"))
     if entry_id is None:
         return
-    services = context.services
-    now = services.clock.now()
-
-    async def work(session: AsyncSession, actor: Actor) -> Detail:
-        return await entry_detail(
-            session,
-            actor=actor,
-            rulebooks=services.rulebooks,
-            entry_id=entry_id,
-            now=now,
-            default_days=services.settings.default_objection_working_days,
-        )
-
-    done = await look_up(update, context, work)
-    if done is None or update.effective_chat is None:
-        return
-    detail = done.value
-    rows = _detail_rows(done.lang, detail)
-    await say(update, detail_text(done.lang, detail, now), keyboard(rows) if rows else None)
-    chat_id = update.effective_chat.id
-    view = detail.case.view
+    detail = await context.services.scores.finding(asking(update, context), entry_id=entry_id)
+    rows = _detail_rows(detail)
+    await say(update, detail_text(detail), keyboard(rows) if rows else None)
+    chat = update.effective_chat
+    assert chat is not None
+    lang, finding = detail.lang, detail.finding
     await send_photos(
-        context.bot, chat_id, detail.evidence, done.lang, "evidence_caption", entry=view.id
+        context.bot, chat.id, detail.evidence, lang, "evidence_caption", entry=finding.id
     )
-    if view.dispute is not None:
+    if finding.dispute is not None:
         await send_photos(
             context.bot,
-            chat_id,
+            chat.id,
             detail.dispute_photos,
-            done.lang,
+            lang,
             "dispute_photo_caption",
-            dispute=view.dispute.id,
+            dispute=finding.dispute.id,
         )
 
 
-def _detail_rows(lang: str, detail: Detail) -> Rows:
+def _detail_rows(detail: DetailView) -> Rows:
     rows: Rows = []
     if detail.can_dispute:
-        rows.append([(t(lang, "button_dispute"), f"dsp:o:{detail.case.view.id}")])
-    dispute = detail.case.view.dispute
-    if detail.can_decide and dispute is not None and dispute.id is not None:
-        rows += decision_rows(lang, dispute.id)
+        rows.append([(t(detail.lang, "button_dispute"), f"dsp:o:{detail.finding.id}")])
+    dispute = detail.finding.dispute
+    if detail.can_decide and dispute is not None:
+        rows += decision_rows(detail.lang, dispute.id)
     return rows
 
 

@@ -7,32 +7,34 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.services.permissions import Action, requires
-from bot.services.scores import score_report
+from bot.services.scores import Asked
+from bot.services.vendor_views import Choosing
 from bot.texts.vendor import score_text
-from handlers.common import PRIVATE, say
-from handlers.contract_choice import ContractChoice, RequestOf
+from handlers.common import PRIVATE, asking, say
+from handlers.contract_choice import from_args, from_button, offer
 
 PREFIX = "score"
-CHOICE = ContractChoice(Action.SCORE, PREFIX)
 
 
 @requires(Action.SCORE)
 async def score_command(update: Update, context: FloorContext) -> None:
     """/score: the score of the user's contract, or buttons to choose one."""
-    await answer(update, context, CHOICE.from_args(context))
+    await answer(update, context, from_args(context))
 
 
 @requires(Action.SCORE, sample="score:haidian-2026")
 async def on_choice(update: Update, context: FloorContext) -> None:
     """``score:REF[:PERIOD]``: the chosen contract's score."""
-    await answer(update, context, await CHOICE.from_button(update))
+    await answer(update, context, await from_button(update, PREFIX))
 
 
-async def answer(update: Update, context: FloorContext, request_of: RequestOf) -> None:
-    """Work out the request (checking the user's roles) and reply with the score or a choice."""
-    done = await CHOICE.look_up(update, context, request_of, score_report)
-    if done is not None:
-        await say(update, score_text(done.lang, done.value))
+async def answer(update: Update, context: FloorContext, asked: Asked) -> None:
+    """Reply with the score, or with a choice of contract."""
+    found = await context.services.scores.score(asking(update, context), asked=asked)
+    if isinstance(found, Choosing):
+        await offer(update, found, PREFIX)
+        return
+    await say(update, score_text(found))
 
 
 def register(app: FloorApp) -> None:

@@ -33,3 +33,10 @@ async def contract_books(
     """Every contract's rulebook by contract id (contracts without a loaded rulebook left out)."""
     contracts = await list_contracts(session)
     return {c.id: rulebooks[c.rulebook_id] for c in contracts if c.rulebook_id in rulebooks}
+
+
+async def book_of(
+    session: AsyncSession, rulebooks: Mapping[str, Rulebook], contract_id: str
+) -> Rulebook:
+    """The rulebook that assesses the contract."""
+    return (await contract_book(session, rulebooks, contract_id))[1]

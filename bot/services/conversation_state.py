@@ -2,9 +2,9 @@
 
 Three kinds here: the guided report's form (one per user and chat), an album's photos (one per
 media group) and a one-line report waiting for its contract (one per question asked); and the
-kinds of the dispute conversations (their shapes in bot.services.disputes and
-bot.services.decisions). Pure: no Telegram, no database. A row that no longer decodes (written by an
-older floorbot with another shape) reads as no state at all: the user starts that step again.
+kinds of the dispute conversations (their shapes in bot.services.dispute_state). Pure: no
+Telegram, no database. A row that no longer decodes (written by an older floorbot with another
+shape) reads as no state at all: the user starts that step again.
 """
 
 from __future__ import annotations

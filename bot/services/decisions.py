@@ -5,23 +5,19 @@ so when two managers decide at the same moment the first wins and the second is 
 decided; in the same transaction it acts on the finding: withdrawn → voided; reduced →
 corrected to the new value or quantity (its points are then exactly what the rulebook gives
 for them); upheld → unchanged. Every step is in the audit log. Every function takes the
-session (the caller owns the transaction) and ``now``. A decision waiting for its reason in
-chat (a Choice) is kept in the database between messages, as JSON (encode_choice).
+session (the caller owns the transaction) and ``now``; the requests are in the Disputes service
+(bot.services.disputes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.conversation_state import ENCODING
-from bot.services.disputes import audit_dispute
 from bot.services.drafts import Cost, cost_of
 from bot.services.errors import BotError
 from bot.services.findings import (
@@ -29,6 +25,7 @@ from bot.services.findings import (
     Case,
     Outcome,
     Reduction,
+    audit_dispute,
     figure,
     load_case,
     read_reduction,
@@ -40,8 +37,12 @@ from storage import dispute_queries as dq
 from storage.models import Dispute, DisputeStatus, EntryState, Person
 from storage.queries import change_state, correct_entry, void_entry
 
-logger = logging.getLogger(__name__)
-
+# Refusals of what a manager typed, raised before anything is written: the decision waits for
+# another try instead of ending.
+RETRY_KEYS = frozenset(
+    {"reduce_usage", "reason_needed", "not_a_reduction", "value_out_of_range", "no_tier"}
+    | {"bad_quantity"}
+)
 ENTRY_STATE_OF: Mapping[Outcome, EntryState] = {
     Outcome.UPHOLD: EntryState.UPHELD,
     Outcome.WITHDRAW: EntryState.WITHDRAWN,
@@ -239,29 +240,3 @@ async def _audit_decision(
         before=str(before),
         after=str(figure(after)) if after is not None else "0",
     )
-
-
-# -- a decision waiting for its reason in chat ------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A manager's decision waiting for its reason."""
-
-    dispute_id: int
-    outcome: Outcome
-
-
-def encode_choice(choice: Choice) -> dict[str, Any]:
-    return {"v": ENCODING, "dispute_id": choice.dispute_id, "outcome": choice.outcome.value}
-
-
-def decode_choice(data: Mapping[str, Any]) -> Choice | None:
-    """The stored choice; None when it cannot be read (the manager taps the button again)."""
-    if data.get("v") != ENCODING:
-        return None
-    try:
-        return Choice(int(data["dispute_id"]), Outcome(data["outcome"]))
-    except (KeyError, TypeError, ValueError) as exc:
-        logger.warning("a stored decision could not be read (%s); it is dropped", exc)
-        return None

@@ -1,33 +1,55 @@
-"""Disputes: a vendor lead objects to a finding within the objection window, with photos.
+"""Disputes: a vendor lead objects to a finding within the objection window, with photos;
+and the :class:`Disputes` service, the requests of the dispute and decision conversations.
 
 Opening one marks the finding disputed and is written to the audit log; every manager of
-the contract is then told (handlers.disputes) and decides (bot.services.decisions). Every function
-takes the session (the caller owns the transaction) and ``now``. A dispute in progress in
-chat (a Draft) is kept in the database between messages, as JSON (encode_draft).
+the contract is then told (the service returns them, handlers.disputes sends) and decides
+(bot.services.decisions). The module functions take the session (the caller owns the
+transaction) and ``now``. Each step of a conversation is one unit of work that holds the
+chat's lock, its state read and written in it (bot.services.dispute_state); a refused step
+ends the conversation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.conversation_state import DISPUTE_PHOTOS, DISPUTE_REASON, ENCODING
+from bot.services.conversation_state import DISPUTE_PHOTOS, DISPUTE_REASON
+from bot.services.conversations import Conversations, chat_key
+from bot.services.core import Asking, Core
+from bot.services.decisions import RETRY_KEYS, Decided, decidable
+from bot.services.decisions import decide as decide_dispute
+from bot.services.dispute_state import DECISION_KINDS, DISPUTE_KINDS, Choice, DisputeState, Draft
 from bot.services.drafts import Photo
-from bot.services.errors import BotError
-from bot.services.findings import Case, load_case, why_not_dispute
+from bot.services.errors import BotError, KeptBotError
+from bot.services.findings import (
+    Case,
+    Outcome,
+    audit_dispute,
+    load_case,
+    sees_notes,
+    why_not_dispute,
+)
 from bot.services.permissions import Action, Actor, require, require_any
+from bot.services.vendor_views import (
+    DecisionAsked,
+    DecisionMade,
+    DisputeOpened,
+    Ended,
+    PhotosAdded,
+    ReasonAsked,
+    dispute_view,
+    finding_view,
+    recipient,
+)
 from scoring.rulebook import Rulebook
 from storage import bot_queries as bq
 from storage import dispute_queries as dq
 from storage.models import Dispute, DisputeStatus, EntryState, Person, Role
-from storage.queries import audit, change_state
-
-logger = logging.getLogger(__name__)
+from storage.queries import change_state
 
 # -- opening ----------------------------------------------------------------------------------
 
@@ -147,62 +169,214 @@ async def _keep_photo(
     )
 
 
-async def audit_dispute(
-    session: AsyncSession,
-    actor: Actor,
-    dispute: Dispute,
-    action: str,
-    now: dt.datetime,
-    **detail: object,
-) -> None:
-    await audit(
-        session,
-        actor=f"person:{actor.person_id}",
-        action=action,
-        subject=f"dispute:{dispute.id}",
-        contract_id=dispute.contract_id,
-        detail=dict(detail),
-        now=now,
-    )
+# -- the requests -------------------------------------------------------------------------
 
 
-# -- a dispute in progress in chat ----------------------------------------------------------
+class Disputes:
+    """A vendor lead's dispute (reason, then photos) and a manager's decision on it."""
 
-
-@dataclass
-class Draft:
-    """A vendor lead's dispute in progress: the finding, then the dispute once it is sent."""
-
-    entry_id: int
-    dispute_id: int | None = None
-    photos: list[Photo] = field(default_factory=list)
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.state = DisputeState(Conversations(core))
 
     @property
-    def kind(self) -> str:
-        """Its conversation state: waiting for the reason, or taking photos once sent."""
-        return DISPUTE_REASON if self.dispute_id is None else DISPUTE_PHOTOS
+    def window(self) -> int:
+        """The objection window (working days) where a rulebook sets none."""
+        return self.core.settings.default_objection_working_days
 
+    # -- the vendor lead's dispute --------------------------------------------------------
 
-def encode_draft(draft: Draft) -> dict[str, Any]:
-    return {
-        "v": ENCODING,
-        "entry_id": draft.entry_id,
-        "dispute_id": draft.dispute_id,
-        "photos": [asdict(p) for p in draft.photos],
-    }
+    async def start(
+        self,
+        asking: Asking,
+        *,
+        entry_id: int | None,
+        reason: str = "",
+        photo: Photo | None = None,
+    ) -> ReasonAsked | DisputeOpened:
+        """/dispute ID [REASON] or the Dispute button: record the dispute when the reason is
+        given, else ask for it (``entry_id`` None: no finding named)."""
+        if entry_id is None:
+            actor = await self.core.actor(asking)
+            raise BotError("dispute_usage").told_in(actor.language)
+        draft = Draft(entry_id, photos=[photo] if photo is not None else [])
+        if not reason.strip():
+            return await self._ask_reason(asking, draft)
+        opened = await self._send(asking, reason, draft)
+        assert opened is not None  # the draft was given, not read back
+        return opened
 
+    async def give_reason(self, asking: Asking, *, reason: str) -> DisputeOpened | None:
+        """The reason typed after /dispute ID or the Dispute button (None: the dispute ended
+        meanwhile, by /cancel or the timeout)."""
+        return await self._send(asking, reason, None)
 
-def decode_draft(data: Mapping[str, Any]) -> Draft | None:
-    """The stored draft; None when it cannot be read (the lead starts the dispute again)."""
-    if data.get("v") != ENCODING:
-        return None
-    try:
-        dispute = data["dispute_id"]
-        photos = [
-            Photo(str(p["file_id"]), p.get("file_unique_id"), str(p["sha256"]))
-            for p in data["photos"]
-        ]
-        return Draft(int(data["entry_id"]), None if dispute is None else int(dispute), photos)
-    except (KeyError, TypeError, ValueError) as exc:
-        logger.warning("a stored dispute in progress could not be read (%s); it is dropped", exc)
-        return None
+    async def add_photo(self, asking: Asking, *, photo: Photo) -> PhotosAdded | None:
+        """A photo after the dispute was sent (None: it is no longer taking photos)."""
+        async with self.core.work(asking, chat_lock=True) as uow:
+            session, key = uow.session, chat_key(asking)
+            draft = await self.state.draft(session, key, DISPUTE_PHOTOS)
+            if draft is None or draft.dispute_id is None:
+                return None
+            _, managers = await add_photos(
+                session, actor=uow.actor, dispute_id=draft.dispute_id, photos=[photo], now=uow.now
+            )
+            await self.state.keep_draft(session, key, draft)  # for another conversation timeout
+            told = tuple(recipient(m, self.core.default_language) for m in managers)
+            return PhotosAdded(uow.lang, draft.dispute_id, (photo.file_id,), told)
+
+    async def finish(self, asking: Asking) -> Ended:
+        """``Done``: the vendor lead has no more photos."""
+        async with self.core.work(asking, chat_lock=True) as uow:
+            await self.state.keep_draft(uow.session, chat_key(asking), None)
+        return Ended(uow.lang, sent=True)
+
+    async def cancel(self, asking: Asking) -> Ended:
+        """/cancel: drop a dispute not yet sent; after it was sent, just stop taking photos."""
+        async with self.core.work(asking, chat_lock=True) as uow:
+            key = chat_key(asking)
+            sent = await self.state.draft(uow.session, key, DISPUTE_PHOTOS) is not None
+            await self.state.keep_draft(uow.session, key, None)
+        return Ended(uow.lang, sent=sent)
+
+    async def _ask_reason(self, asking: Asking, draft: Draft) -> ReasonAsked:
+        async with self.core.work(asking, chat_lock=True) as uow:
+            session, key = uow.session, chat_key(asking)
+
+            async def check() -> Case:
+                return await disputable(
+                    session,
+                    actor=uow.actor,
+                    rulebooks=self.core.rulebooks,
+                    entry_id=draft.entry_id,
+                    now=uow.now,
+                    default_days=self.window,
+                )
+
+            case = await self.state.ending_on_refusal(session, key, DISPUTE_KINDS, check)
+            await self.state.keep_draft(session, key, draft)
+        return ReasonAsked(uow.lang, draft.entry_id, case.item)
+
+    async def _send(self, asking: Asking, reason: str, given: Draft | None) -> DisputeOpened | None:
+        """Record the dispute (``given``, or the one waiting for its reason); take photos next."""
+        async with self.core.work(asking, chat_lock=True) as uow:
+            session, key = uow.session, chat_key(asking)
+            draft = given
+            if draft is None:
+                draft = await self.state.draft(session, key, DISPUTE_REASON)
+            if draft is None:
+                return None
+
+            async def send() -> Opened:
+                return await open_dispute(
+                    session,
+                    actor=uow.actor,
+                    rulebooks=self.core.rulebooks,
+                    entry_id=draft.entry_id,
+                    reason=reason,
+                    photos=draft.photos,
+                    now=uow.now,
+                    default_days=self.window,
+                )
+
+            opened = await self.state.ending_on_refusal(session, key, DISPUTE_KINDS, send)
+            await self.state.keep_draft(session, key, Draft(draft.entry_id, opened.dispute.id))
+            return self._opened(uow.lang, opened)
+
+    def _opened(self, lang: str, opened: Opened) -> DisputeOpened:
+        case = opened.case
+        return DisputeOpened(
+            lang=lang,
+            dispute=dispute_view(opened.dispute),
+            finding=finding_view(case.view, case.book, notes=True),
+            opener=opened.opener,
+            managers=tuple(recipient(m, self.core.default_language) for m in opened.managers),
+            evidence=opened.evidence,
+            photos=tuple(p.file_id for p in opened.photos),
+        )
+
+    # -- the manager's decision -----------------------------------------------------------
+
+    async def choose(self, asking: Asking, *, dispute_id: int, outcome: Outcome) -> DecisionAsked:
+        """Uphold, Withdraw or Reduce tapped: check the dispute is still open, ask the reason."""
+        choice = Choice(dispute_id, outcome)
+        async with self.core.work(asking, chat_lock=True) as uow:
+            session, key = uow.session, chat_key(asking)
+
+            async def check() -> Case:
+                pending = await decidable(
+                    session,
+                    actor=uow.actor,
+                    rulebooks=self.core.rulebooks,
+                    dispute_id=dispute_id,
+                    default_days=self.window,
+                )
+                return pending.case
+
+            case = await self.state.ending_on_refusal(session, key, DECISION_KINDS, check)
+            await self.state.keep_choice(session, key, choice)
+            notes = sees_notes(uow.actor, case.book, case.contract_id)
+            finding = finding_view(case.view, case.book, notes=notes)
+        return DecisionAsked(uow.lang, dispute_id, outcome, finding)
+
+    async def decide(self, asking: Asking, *, text: str) -> DecisionMade | None:
+        """The reason (for Reduce the new figure first): settle the dispute once. A reason the
+        bot cannot use is refused and asked for again; any other refusal ends the decision.
+        None: the decision ended meanwhile (/cancel or the timeout)."""
+        async with self.core.work(asking, chat_lock=True) as uow:
+            session, key = uow.session, chat_key(asking)
+            choice = await self.state.choice(session, key)
+            if choice is None:
+                return None
+
+            async def settle() -> Decided | BotError:
+                try:
+                    return await decide_dispute(
+                        session,
+                        actor=uow.actor,
+                        rulebooks=self.core.rulebooks,
+                        dispute_id=choice.dispute_id,
+                        outcome=choice.outcome,
+                        text=text,
+                        now=uow.now,
+                        default_days=self.window,
+                    )
+                except BotError as error:
+                    if error.key in RETRY_KEYS:
+                        return error
+                    raise
+
+            result = await self.state.ending_on_refusal(session, key, DECISION_KINDS, settle)
+            if isinstance(result, BotError):  # kept for another try (and another timeout)
+                await self.state.keep_choice(session, key, choice)
+                raise KeptBotError(result.key, **result.params)
+            await self.state.keep_choice(session, key, None)
+            return self._decided(uow.lang, result)
+
+    async def cancel_decision(self, asking: Asking) -> Ended:
+        """/cancel: no decision; the dispute stays open."""
+        async with self.core.work(asking, chat_lock=True) as uow:
+            await self.state.keep_choice(uow.session, chat_key(asking), None)
+        return Ended(uow.lang)
+
+    def _decided(self, lang: str, decided: Decided) -> DecisionMade:
+        """The decision, and the vendor lead and the inspector to tell (a person once)."""
+        default = self.core.default_language
+        lead = recipient(decided.vendor_lead, default) if decided.vendor_lead else None
+        inspector = recipient(decided.inspector, default) if decided.inspector else None
+        if inspector is not None and lead is not None and inspector.person_id == lead.person_id:
+            inspector = None
+        dispute = dispute_view(decided.dispute)
+        return DecisionMade(
+            lang=lang,
+            dispute_id=dispute.id,
+            entry_id=decided.case.view.id,
+            item=decided.case.item,
+            status=dispute.status,
+            before=decided.before,
+            after=decided.after,
+            reason=decided.reason,
+            decider=decided.decider,
+            vendor_lead=lead,
+            inspector=inspector,
+        )

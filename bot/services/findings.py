@@ -1,5 +1,9 @@
 """One finding as a vendor lead or a manager looks at it: its objection window, its detail.
 
+Which findings are listed (deductions, bonuses, fees, KPI measurements), who may read the
+inspector's note, and the audit record every dispute step writes are here too: both
+bot.services.disputes and bot.services.decisions build on this module.
+
 The objection window (000 附件2 第三十二条: "接到通知后的三个工作日内") is the rulebook's
 ``objections.working_days``, or the ``default_objection_working_days`` setting where a
 rulebook has none. The vendor is told of a finding when it is recorded: from that moment
@@ -20,14 +24,19 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.contracts import book_of
 from bot.services.drafts import Cost, check_quantity, check_value, cost_of, format_number
 from bot.services.errors import BotError
 from bot.services.permissions import Action, Actor, require_any
-from bot.services.scores import LISTED_KINDS, book_of, sees_notes
 from scoring.rulebook import Item, ItemKind, Rulebook
 from storage import bot_queries as bq
 from storage import dispute_queries as dq
-from storage.models import DisputeStatus
+from storage.models import Dispute, DisputeStatus
+from storage.queries import audit
+
+# Items whose entries count against (or for) the vendor and are listed by /deductions;
+# ratings and measured inputs (000's votes and headcounts) are periodic figures, not findings.
+LISTED_KINDS = frozenset({ItemKind.DEDUCTION, ItemKind.BONUS, ItemKind.FEE, ItemKind.KPI})
 
 # Findings a vendor lead may object to: points off, money off, a KPI measurement.
 DISPUTABLE = frozenset({ItemKind.DEDUCTION, ItemKind.FEE, ItemKind.KPI})
@@ -49,6 +58,11 @@ STATUS_OF: Mapping[Outcome, DisputeStatus] = {
     Outcome.WITHDRAW: DisputeStatus.WITHDRAWN,
     Outcome.REDUCE: DisputeStatus.ADJUSTED,
 }
+
+
+def sees_notes(actor: Actor, book: Rulebook, contract_id: str) -> bool:
+    """Inspectors' notes are hidden from the vendor side when the rulebook marks them internal."""
+    return not book.notes_internal or actor.on_client_side(contract_id)
 
 
 # -- the objection window ---------------------------------------------------------------------
@@ -203,6 +217,29 @@ async def _names(session: AsyncSession, case: Case) -> dict[int, str]:
         if person is not None and person.id is not None:
             names[person.id] = person.display_name
     return names
+
+
+# -- the audit log -------------------------------------------------------------------------------
+
+
+async def audit_dispute(
+    session: AsyncSession,
+    actor: Actor,
+    dispute: Dispute,
+    action: str,
+    now: dt.datetime,
+    **detail: object,
+) -> None:
+    """One step of a dispute (opened, a photo, decided) in the append-only audit log."""
+    await audit(
+        session,
+        actor=f"person:{actor.person_id}",
+        action=action,
+        subject=f"dispute:{dispute.id}",
+        contract_id=dispute.contract_id,
+        detail=dict(detail),
+        now=now,
+    )
 
 
 # -- a reduction ------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from bot.services.bookkeeping import Bookkeeping
 from bot.services.conversations import Conversations
 from bot.services.core import Core
 from bot.services.digests.requests import Digests
+from bot.services.disputes import Disputes
 from bot.services.people import People
+from bot.services.scores import Scores
 
 
 class Services:
@@ -27,3 +29,5 @@ class Services:
         self.conversations = Conversations(core)
         self.people = People(core)
         self.digests = Digests(core)
+        self.scores = Scores(core)
+        self.disputes = Disputes(core)

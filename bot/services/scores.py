@@ -2,12 +2,15 @@
 
 Access is checked here, on the server side, for every request: a person sees a contract's
 figures only when they hold a role on it (bot.services.permissions), and a vendor lead never
-sees the inspector's notes when the rulebook marks them internal. Every function takes the session
-(the caller owns the transaction) and ``now``.
+sees the inspector's notes when the rulebook marks them internal. The module functions take
+the session (the caller owns the transaction) and ``now``; the :class:`Scores` service runs
+each request in its own read-only unit of work (bot.services.core) and returns plain views
+(bot.services.vendor_views).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -16,14 +19,25 @@ from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.contracts import contract_book
+from bot.services.contracts import book_of
+from bot.services.core import Asking, Core
 from bot.services.errors import BotError
+from bot.services.findings import LISTED_KINDS, entry_detail, sees_notes
 from bot.services.permissions import Action, Actor, require, require_any
+from bot.services.vendor_views import (
+    Choosing,
+    DetailView,
+    HistoryView,
+    LedgerView,
+    ScoreView,
+    finding_view,
+)
 from scoring.assessment import Assessment, Event
+from scoring.chart import score_chart
 from scoring.engine import assess
 from scoring.history import MAX_PERIODS, past_record
 from scoring.periods import Period, PeriodError, parse_period, period_of, previous_periods
-from scoring.rulebook import ItemKind, Rulebook
+from scoring.rulebook import Rulebook
 from scoring.trend import running_scores
 from storage import dispute_queries as dq
 from storage.models import ClosedPeriod
@@ -31,19 +45,11 @@ from storage.queries import events_for_period
 from storage.record import record_of
 
 HISTORY_PERIODS = 12
-# Items whose entries count against (or for) the vendor and are listed by /deductions;
-# ratings and measured inputs (000's votes and headcounts) are periodic figures, not findings.
-LISTED_KINDS = frozenset({ItemKind.DEDUCTION, ItemKind.BONUS, ItemKind.FEE, ItemKind.KPI})
 # Callback data is at most 64 bytes: longer contract ids travel as "#<position>".
 CONTRACT_REF_LIMIT = 24
 _PERIOD_LIKE = re.compile(r"^\d{4}(?:-\d{2}(?:\.\.\d{4}-\d{2})?|[Qq][1-4])$")
 _YEAR_FIRST = re.compile(r"^\d{4}\D")
 EXAMPLE_PERIOD = "2026-07"
-
-
-def sees_notes(actor: Actor, book: Rulebook, contract_id: str) -> bool:
-    """Inspectors' notes are hidden from the vendor side when the rulebook marks them internal."""
-    return not book.notes_internal or actor.on_client_side(contract_id)
 
 
 # -- which contract, which period ----------------------------------------------------------------
@@ -92,6 +98,29 @@ def resolve_ref(actor: Actor, ask: Action, ref: str) -> str:
     return ref
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What a request names: a command's arguments, or a tapped button's contract reference
+    (``ref``) and period."""
+
+    args: tuple[str, ...] = ()
+    ref: str | None = None
+    period: str | None = None
+
+
+def read_asked(actor: Actor, ask: Action, asked: Asked) -> Request:
+    """The contract and period a command or a button names, checked against the actor's roles."""
+    if asked.ref is not None:
+        return Request(resolve_ref(actor, ask, asked.ref), asked.period)
+    return read_request(actor, ask, asked.args)
+
+
+def choosing(lang: str, actor: Actor, ask: Action, request: Request) -> Choosing:
+    """The contracts to choose from, each with the reference its button carries."""
+    options = tuple((c, contract_ref(actor, ask, c)) for c in request.choices)
+    return Choosing(lang, options, request.period)
+
+
 def choose_period(book: Rulebook, text: str | None, now: dt.datetime) -> Period:
     """The named period, or the one running now."""
     if text is None:
@@ -101,12 +130,6 @@ def choose_period(book: Rulebook, text: str | None, now: dt.datetime) -> Period:
     except PeriodError:
         example = "2024Q1" if book.period.unit == "quarter" else EXAMPLE_PERIOD
         raise BotError("bad_period", text=text, example=example) from None
-
-
-async def book_of(
-    session: AsyncSession, rulebooks: Mapping[str, Rulebook], contract_id: str
-) -> Rulebook:
-    return (await contract_book(session, rulebooks, contract_id))[1]
 
 
 # -- the score --------------------------------------------------------------------------------
@@ -247,3 +270,99 @@ async def ledger(
         session, contract_id=contract_id, period=period, items=listed
     )
     return Ledger(contract_id, book, period, tuple(reversed(views)))
+
+
+# -- the requests -------------------------------------------------------------------------
+
+
+class Scores:
+    """The score, the deductions (with one finding in full) and the history of a contract."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    async def score(self, asking: Asking, *, asked: Asked) -> ScoreView | Choosing:
+        """/score [CONTRACT] [PERIOD]: the period's score so far, or the contracts to choose."""
+        async with self.core.read(asking) as uow:
+            request = read_asked(uow.actor, Action.SCORE, asked)
+            if request.contract is None:
+                return choosing(uow.lang, uow.actor, Action.SCORE, request)
+            report = await score_report(
+                uow.session,
+                actor=uow.actor,
+                rulebooks=self.core.rulebooks,
+                contract_id=request.contract,
+                period_text=request.period,
+                now=uow.now,
+            )
+        closed = report.closed.closed_at if report.closed is not None else None
+        disputes = tuple(d.dispute.id for d in report.disputes if d.dispute.id is not None)
+        return ScoreView(
+            uow.lang, report.contract_id, report.book, report.assessment, closed, disputes
+        )
+
+    async def deductions(self, asking: Asking, *, asked: Asked) -> LedgerView | Choosing:
+        """/deductions [CONTRACT] [PERIOD]: every finding of the period, newest first."""
+        async with self.core.read(asking) as uow:
+            actor = uow.actor
+            request = read_asked(actor, Action.DEDUCTIONS, asked)
+            if request.contract is None:
+                return choosing(uow.lang, actor, Action.DEDUCTIONS, request)
+            found = await ledger(
+                uow.session,
+                actor=actor,
+                rulebooks=self.core.rulebooks,
+                contract_id=request.contract,
+                period_text=request.period,
+                now=uow.now,
+            )
+        notes = sees_notes(actor, found.book, found.contract_id)
+        return LedgerView(
+            uow.lang,
+            found.contract_id,
+            contract_ref(actor, Action.DEDUCTIONS, found.contract_id),
+            found.period,
+            tuple(finding_view(v, found.book, notes=notes) for v in found.views),
+        )
+
+    async def finding(self, asking: Asking, *, entry_id: int) -> DetailView:
+        """One finding in full, with its photos and the buttons this viewer may use."""
+        async with self.core.read(asking) as uow:
+            detail = await entry_detail(
+                uow.session,
+                actor=uow.actor,
+                rulebooks=self.core.rulebooks,
+                entry_id=entry_id,
+                now=uow.now,
+                default_days=self.core.settings.default_objection_working_days,
+            )
+        case = detail.case
+        return DetailView(
+            lang=uow.lang,
+            finding=finding_view(case.view, case.book, notes=detail.notes),
+            window_open=uow.now < case.deadline,
+            last_day=case.last_day,
+            names=dict(detail.names),
+            evidence=detail.evidence,
+            dispute_photos=detail.dispute_photos,
+            can_dispute=detail.can_dispute,
+            can_decide=detail.can_decide,
+        )
+
+    async def history(self, asking: Asking, *, asked: Asked) -> HistoryView | Choosing:
+        """/history [CONTRACT]: the last periods' scores and their chart (drawn off the loop,
+        after the session is closed)."""
+        async with self.core.read(asking) as uow:
+            request = read_asked(uow.actor, Action.HISTORY, asked)
+            if request.contract is None:
+                return choosing(uow.lang, uow.actor, Action.HISTORY, request)
+            found = await score_history(
+                uow.session,
+                actor=uow.actor,
+                rulebooks=self.core.rulebooks,
+                contract_id=request.contract,
+                now=uow.now,
+            )
+        label = found.period.label
+        png = await asyncio.to_thread(score_chart, found.book, label, found.days, found.scores)
+        return HistoryView(uow.lang, found.contract_id, label, found.scores, png)

@@ -1,5 +1,5 @@
 """The texts of /score, /deductions, /history and disputes, composed from
-bot.texts.messages_vendor."""
+bot.texts.messages_vendor; they read the plain views of bot.services.vendor_views."""
 
 from __future__ import annotations
 
@@ -8,20 +8,27 @@ from collections.abc import Mapping
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.services.decisions import Decided
-from bot.services.disputes import Opened
-from bot.services.drafts import Cost, cost_of
-from bot.services.findings import Case, Detail, Outcome
-from bot.services.permissions import Action, Actor
-from bot.services.scores import History, Ledger, Request, ScoreReport, contract_ref
+from bot.services.drafts import Cost
+from bot.services.findings import STATUS_OF, Outcome
+from bot.services.vendor_views import (
+    Choosing,
+    DecisionAsked,
+    DecisionMade,
+    DetailView,
+    DisputeOpened,
+    DisputeView,
+    FindingView,
+    HistoryView,
+    LedgerView,
+    ScoreView,
+)
 from bot.texts.assessment_facts import claim_text, excluded_lines, lacking_text, missing_lines
 from bot.texts.i18n import number, show, t
 from bot.texts.messages_vendor import OUTCOME_LABELS
-from bot.texts.reports import cost_text
+from bot.texts.reports import cost_text, example_value
 from scoring.rulebook import ItemKind
 from scoring.thresholds import describe, distances
-from storage.dispute_queries import EntryView
-from storage.models import Dispute, DisputeStatus
+from storage.models import DisputeStatus
 
 HUNDRED = Decimal(100)
 LINE_TIME = "%m-%d %H:%M"
@@ -38,9 +45,9 @@ def percent(ratio: Decimal) -> str:
 # -- /score -----------------------------------------------------------------------------------
 
 
-def score_text(lang: str, report: ScoreReport) -> str:
+def score_text(report: ScoreView) -> str:
     """Score, points, money, grade, warnings, distances to the lines, and how final it is."""
-    a, book = report.assessment, report.book
+    lang, a, book = report.lang, report.assessment, report.book
     lines = [t(lang, "score_title", contract=report.contract_id, title=book.title)]
     lines.append(_status(lang, report))
     if a.score is not None:
@@ -62,19 +69,18 @@ def score_text(lang: str, report: ScoreReport) -> str:
     if a.score is not None and (found := distances(book, Decimal(number(a.score)))):
         lines.append(t(lang, "score_distances"))
         lines.extend(f"  · {describe(d, lang)}" for d in found)
-    if report.disputes:
-        ids = [f"#{d.dispute.id}" for d in report.disputes]
+    if report.open_disputes:
+        ids = [f"#{dispute}" for dispute in report.open_disputes]
         lines.append(t(lang, "score_disputes", count=len(ids), ids=ids))
     return "\n".join(lines)
 
 
-def _status(lang: str, report: ScoreReport) -> str:
+def _status(lang: str, report: ScoreView) -> str:
     period = report.assessment.period.label
-    closed = report.closed
-    if closed is not None:
-        when = local(closed.closed_at, report.book.contract.timezone)
-        if report.disputes:
-            count = len(report.disputes)
+    if report.closed_at is not None:
+        when = local(report.closed_at, report.book.contract.timezone)
+        if report.open_disputes:
+            count = len(report.open_disputes)
             return t(lang, "score_closed_disputed", period=period, closed=when, count=count)
         return t(lang, "score_closed", period=period, closed=when)
     if report.assessment.provisional:
@@ -82,7 +88,7 @@ def _status(lang: str, report: ScoreReport) -> str:
     return t(lang, "score_over", period=period)
 
 
-def _money(lang: str, report: ScoreReport) -> list[str]:
+def _money(lang: str, report: ScoreView) -> list[str]:
     money = report.assessment.money
     out = []
     if money.fee_deduction is not None:
@@ -119,16 +125,16 @@ def cost_short(lang: str, cost: Cost) -> str:
     return t(lang, "short_amount", amount=cost.amount or Decimal(0))
 
 
-def state_text(lang: str, view: EntryView) -> str:
-    return t(lang, f"state_{view.state.value}")
+def state_text(lang: str, finding: FindingView) -> str:
+    return t(lang, f"state_{finding.state.value}")
 
 
 # -- /deductions ---------------------------------------------------------------------------------
 
 
-def ledger_text(lang: str, ledger: Ledger, page: int, size: int) -> str:
+def ledger_text(ledger: LedgerView, page: int, size: int) -> str:
     """One page of the period's findings, one line each."""
-    views = ledger.views
+    lang, views = ledger.lang, ledger.findings
     if not views:
         return t(lang, "ded_empty", contract=ledger.contract_id, period=ledger.period.label)
     pages = pages_of(len(views), size)
@@ -142,52 +148,49 @@ def ledger_text(lang: str, ledger: Ledger, page: int, size: int) -> str:
         pages=pages,
     )
     shown = views[page * size : (page + 1) * size]
-    return "\n".join([header, *(entry_line(lang, ledger, v) for v in shown)])
+    return "\n".join([header, *(entry_line(lang, v) for v in shown)])
 
 
 def pages_of(count: int, size: int) -> int:
     return max(1, -(-count // size))
 
 
-def entry_line(lang: str, ledger: Ledger, view: EntryView) -> str:
+def entry_line(lang: str, finding: FindingView) -> str:
     """``#42 07-15 08:40 迟到 — 张三 ×1 扣 0.5 分 [异议中]``."""
-    entry, book = view.entry, ledger.book
-    item = book.item(entry.item)
-    when = local(entry.occurred_at, book.contract.timezone).strftime(LINE_TIME)
-    staff = f" — {entry.staff}" if entry.staff else ""
-    cost = cost_of(book, item, view.value, view.quantity)
-    figure = t(lang, "ded_not_counted") if view.voided else cost_short(lang, cost)
-    photos = " 📷" if view.photos else ""
-    quantity = f" ×{number(view.quantity)}"
-    label = item.label.get(lang)
-    return f"#{view.id} {when} {label}{staff}{quantity} {figure}{photos} [{state_text(lang, view)}]"
+    when = local(finding.occurred_at, finding.timezone).strftime(LINE_TIME)
+    staff = f" — {finding.staff}" if finding.staff else ""
+    figure = t(lang, "ded_not_counted") if finding.voided else cost_short(lang, finding.cost)
+    photos = " 📷" if finding.photos else ""
+    quantity = f" ×{number(finding.quantity)}"
+    label = finding.item.label.get(lang)
+    state = state_text(lang, finding)
+    return f"#{finding.id} {when} {label}{staff}{quantity} {figure}{photos} [{state}]"
 
 
 # -- one finding ----------------------------------------------------------------------------------
 
 
-def case_lines(lang: str, case: Case, *, notes: bool, names: Mapping[int, str]) -> list[str]:
-    """The finding: item and band, staff, value, quantity, time, cost, inspector, note."""
-    view, item, book = case.view, case.item, case.book
-    entry = view.entry
-    cost = case.cost()
+def case_lines(lang: str, finding: FindingView, names: Mapping[int, str]) -> list[str]:
+    """The finding: item and band, staff, value, quantity, time, cost, inspector, note (when
+    the viewer may read it, the view has it)."""
+    item, cost = finding.item, finding.cost
     tier = f" — {cost.tier.label.get(lang)}" if cost.tier is not None and cost.tier.label else ""
     lines = [f"{item.label.get(lang)}{tier}"]
-    if entry.staff:
-        lines.append(f"👤 {entry.staff}")
-    if item.value is not None and view.value is not None:
-        was = _was(lang, entry.value, view.value)
-        lines.append(f"📏 {item.value.label.get(lang)}: {view.value}{was}")
-    if view.quantity != 1 or entry.quantity != 1:
-        was = _was(lang, number(entry.quantity), number(view.quantity))
-        lines.append("🔢 " + t(lang, "quantity_n", quantity=view.quantity) + was)
-    lines.append(f"🕒 {show(lang, local(entry.occurred_at, book.contract.timezone))}")
-    lines.append("💰 " + cost_text(lang, cost, item) + _was_cost(lang, case))
-    inspector = names.get(entry.reported_by_id or 0) or entry.inspector
+    if finding.staff:
+        lines.append(f"👤 {finding.staff}")
+    if item.value is not None and finding.value is not None:
+        was = _was(lang, finding.recorded_value, finding.value)
+        lines.append(f"📏 {item.value.label.get(lang)}: {finding.value}{was}")
+    if finding.quantity != 1 or finding.recorded_quantity != 1:
+        was = _was(lang, number(finding.recorded_quantity), number(finding.quantity))
+        lines.append("🔢 " + t(lang, "quantity_n", quantity=finding.quantity) + was)
+    lines.append(f"🕒 {show(lang, local(finding.occurred_at, finding.timezone))}")
+    lines.append("💰 " + cost_text(lang, cost, item) + _was_cost(lang, finding))
+    inspector = names.get(finding.reported_by_id or 0) or finding.inspector
     if inspector:
         lines.append(t(lang, "det_inspector", name=inspector))
-    if entry.note and notes:
-        lines.append(f"📝 {entry.note}")
+    if finding.note:
+        lines.append(f"📝 {finding.note}")
     return lines
 
 
@@ -195,40 +198,41 @@ def _was(lang: str, old: str | None, new: str | None) -> str:
     return t(lang, "det_was", old=old) if old is not None and old != new else ""
 
 
-def _was_cost(lang: str, case: Case) -> str:
-    if not case.view.corrected:
+def _was_cost(lang: str, finding: FindingView) -> str:
+    if not finding.corrected:
         return ""
-    return _was(lang, cost_short(lang, case.original_cost()), cost_short(lang, case.cost()))
+    return _was(lang, cost_short(lang, finding.recorded_cost), cost_short(lang, finding.cost))
 
 
-def detail_text(lang: str, detail: Detail, now: dt.datetime) -> str:
+def detail_text(detail: DetailView) -> str:
     """The finding in full, its state, its dispute and its objection window."""
-    case = detail.case
-    lines = [t(lang, "det_title", entry=case.view.id, contract=case.contract_id)]
-    lines += case_lines(lang, case, notes=detail.notes, names=detail.names)
-    if case.view.photos:
-        lines.append("📷 " + t(lang, "photos_n", count=case.view.photos))
-    lines.append(t(lang, "det_state", state=state_text(lang, case.view)))
-    dispute = case.view.dispute
+    lang, finding = detail.lang, detail.finding
+    lines = [t(lang, "det_title", entry=finding.id, contract=finding.contract_id)]
+    lines += case_lines(lang, finding, detail.names)
+    if finding.photos:
+        lines.append("📷 " + t(lang, "photos_n", count=finding.photos))
+    lines.append(t(lang, "det_state", state=state_text(lang, finding)))
+    dispute = finding.dispute
     if dispute is not None:
-        lines += dispute_lines(lang, dispute, case, detail.names)
-    elif case.item.kind is not ItemKind.BONUS and not case.view.voided:
-        key = "det_window_open" if now < case.deadline else "det_window_closed"
-        lines.append(t(lang, key, last_day=case.last_day))
+        lines += dispute_lines(lang, dispute, finding.timezone, detail.names)
+    elif finding.item.kind is not ItemKind.BONUS and not finding.voided:
+        key = "det_window_open" if detail.window_open else "det_window_closed"
+        lines.append(t(lang, key, last_day=detail.last_day))
     return "\n".join(lines)
 
 
-def dispute_lines(lang: str, dispute: Dispute, case: Case, names: Mapping[int, str]) -> list[str]:
-    zone = case.book.contract.timezone
+def dispute_lines(
+    lang: str, dispute: DisputeView, zone: str, names: Mapping[int, str]
+) -> list[str]:
     opened = local(dispute.opened_at, zone)
     by = names.get(dispute.opened_by_id, "—")
     lines = [t(lang, "det_dispute", dispute=dispute.id, by=by, at=opened, reason=dispute.reason)]
-    if dispute.status != DisputeStatus.OPEN.value and dispute.resolved_at is not None:
+    if not dispute.open and dispute.resolved_at is not None:
         lines.append(
             t(
                 lang,
                 "det_decision",
-                outcome=OUTCOME_LABELS[DisputeStatus(dispute.status)],
+                outcome=OUTCOME_LABELS[dispute.status],
                 reason=dispute.resolution or "",
                 by=names.get(dispute.resolved_by_id or 0, "—"),
                 at=local(dispute.resolved_at, zone),
@@ -240,42 +244,75 @@ def dispute_lines(lang: str, dispute: Dispute, case: Case, names: Mapping[int, s
 # -- disputes --------------------------------------------------------------------------------
 
 
-def dispute_card(lang: str, opened: Opened) -> str:
+def dispute_card(lang: str, opened: DisputeOpened) -> str:
     """What each manager gets: who disputes what, why, and the finding in full."""
-    case = opened.case
-    detail = "\n".join(case_lines(lang, case, notes=True, names={}))
+    finding = opened.finding
+    detail = "\n".join(case_lines(lang, finding, {}))
     return t(
         lang,
         "dsp_card",
         dispute=opened.dispute.id,
-        contract=case.contract_id,
+        contract=finding.contract_id,
         by=opened.opener,
-        entry=case.view.id,
+        entry=finding.id,
         reason=opened.dispute.reason,
         detail=detail,
     )
 
 
-def change_text(lang: str, decided: Decided) -> str:
+def dispute_opened_text(opened: DisputeOpened, reached: int) -> str:
+    """What the vendor lead is told: the dispute sent to ``reached`` managers (or to none)."""
+    lang = opened.lang
+    text = t(
+        lang,
+        "dispute_opened",
+        dispute=opened.dispute.id,
+        entry=opened.finding.id,
+        item=opened.finding.item,
+        count=reached,
+    )
+    if not reached:
+        text += "\n" + t(lang, "dispute_no_manager")
+    return text
+
+
+def decision_prompt(asked: DecisionAsked) -> str:
+    """Ask for the reason; for a reduction, for the new value or quantity first."""
+    lang, finding = asked.lang, asked.finding
+    if asked.outcome is not Outcome.REDUCE:
+        outcome = OUTCOME_LABELS[STATUS_OF[asked.outcome]]
+        return t(lang, "decide_ask_reason", dispute=asked.dispute_id, outcome=outcome)
+    item = finding.item
+    what = item.value.label.get(lang) if item.value is not None else t(lang, "reduce_what_quantity")
+    current = cost_short(lang, finding.cost)
+    if item.value is not None and finding.value is not None:
+        current = f"{item.value.label.get(lang)} {finding.value} → {current}"
+    example = number(example_value(item)) if item.value is not None else "1"
+    return t(
+        lang, "reduce_ask", dispute=asked.dispute_id, current=current, what=what, example=example
+    )
+
+
+def change_text(lang: str, decided: DecisionMade) -> str:
     """``扣 0.5 分 → 扣 0.1 分``; ``it no longer counts``; ``it stands``."""
     before = cost_short(lang, decided.before)
     if decided.after is None:
         return t(lang, "change_withdrawn", cost=before)
     after = cost_short(lang, decided.after)
-    if decided.dispute.status == DisputeStatus.ADJUSTED.value or after != before:
+    if decided.status is DisputeStatus.ADJUSTED or after != before:
         return t(lang, "change_reduced", old=before, new=after)
     return t(lang, "change_upheld", cost=before)
 
 
-def decision_text(lang: str, key: str, decided: Decided) -> str:
+def decision_text(lang: str, key: str, decided: DecisionMade) -> str:
     """The decision for the manager, the vendor lead or the inspector (``key``)."""
     return t(
         lang,
         key,
-        dispute=decided.dispute.id,
-        entry=decided.case.view.id,
-        item=decided.case.item,
-        outcome=OUTCOME_LABELS[DisputeStatus(decided.dispute.status)],
+        dispute=decided.dispute_id,
+        entry=decided.entry_id,
+        item=decided.item,
+        outcome=OUTCOME_LABELS[decided.status],
         change=change_text(lang, decided),
         reason=decided.reason,
         by=decided.decider,
@@ -285,11 +322,12 @@ def decision_text(lang: str, key: str, decided: Decided) -> str:
 # -- /history --------------------------------------------------------------------------------
 
 
-def history_text(lang: str, history: History) -> str:
+def history_text(history: HistoryView) -> str:
     """``2026-06: 99.5`` per period, oldest first; the running one marked provisional."""
+    lang = history.lang
     lines = [t(lang, "history_header", contract=history.contract_id, count=len(history.scores))]
     for label, score in history.scores:
-        mark = t(lang, "history_provisional") if label == history.period.label else ""
+        mark = t(lang, "history_provisional") if label == history.period else ""
         lines.append(f"{label}: {number(score) if score is not None else '—'}{mark}")
     return "\n".join(lines)
 
@@ -299,10 +337,10 @@ def history_text(lang: str, history: History) -> str:
 Rows = list[list[tuple[str, str]]]
 
 
-def choice_rows(actor: Actor, ask: Action, prefix: str, request: Request) -> Rows:
+def choice_rows(prefix: str, choosing: Choosing) -> Rows:
     """One button per contract to choose from: ``prefix:REF[:PERIOD]``."""
-    suffix = f":{request.period}" if request.period else ""
-    return [[(c, f"{prefix}:{contract_ref(actor, ask, c)}{suffix}")] for c in request.choices]
+    suffix = f":{choosing.period}" if choosing.period else ""
+    return [[(contract, f"{prefix}:{ref}{suffix}")] for contract, ref in choosing.options]
 
 
 def decision_rows(lang: str, dispute_id: int) -> Rows:
