@@ -9,7 +9,9 @@ from __future__ import annotations
 from bot.services.bookkeeping import Bookkeeping
 from bot.services.conversations import Conversations
 from bot.services.core import Core
+from bot.services.guided import GuidedReports
 from bot.services.people import People
+from bot.services.reporting import Reporting
 
 
 class Services:
@@ -25,3 +27,5 @@ class Services:
         self.bookkeeping = Bookkeeping(core)
         self.conversations = Conversations(core)
         self.people = People(core)
+        self.reporting = Reporting(core)  # one-line reports, albums, undo, /myreports
+        self.guided = GuidedReports(core)  # the guided report (/report) and its card
