@@ -1,30 +1,23 @@
-"""The guided report's card: what each step shows (text, ``rep:`` buttons), sent or edited.
+"""The guided report's card: each step's text and ``rep:`` buttons, sent or edited in place.
 
-A step is rendered inside the transaction that changed the form (rendering picks the staff
-buttons, which the form keeps), and shown on Telegram once that transaction is committed.
+The step and what it offers come from the service (bot.services.guided_card), built in the
+unit of work that changed the form; the card is shown on Telegram once that is committed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.app.context import FloorContext
-from bot.services.choices import commonest_first, sections, staff_choices
-from bot.services.drafts import asks_quantity, cost_of, needs_staff
-from bot.services.guided_form import Form, Step
-from bot.services.permissions import Actor
+from bot.services.guided_card import Card
+from bot.services.guided_form import Step
 from bot.texts.i18n import t
 from bot.texts.reports import item_hints, report_lines, short
-from handlers.common import drop_keyboard, edit, keyboard, say
-from handlers.conversation import chat_key, set_card
-from scoring.rulebook import ItemKind, Rulebook
+from handlers.common import asking, drop_keyboard, edit, keyboard, say
 
 QUANTITY_BUTTONS = ("1", "2", "3", "4", "5")
-STAFF_BUTTONS = 8
 ROW = 2
 
 Buttons = list[list[tuple[str, str]]]
@@ -38,108 +31,67 @@ def _cancel(lang: str) -> list[tuple[str, str]]:
     return [(t(lang, "button_cancel"), "rep:x")]
 
 
-async def render(
-    session: AsyncSession,
-    form: Form,
-    book: Rulebook | None,
-    lang: str,
-    person_id: int,
-) -> tuple[Step, str, InlineKeyboardMarkup]:
-    """The step the form is at, its text and its keyboard."""
-    step = form.next_step(book)
-    if step is Step.CONTRACT or book is None:
-        return step, *_contract(form, lang)
-    if step is Step.SECTION and len(sections(book)) == 1:
-        form.section = 0
-        step = form.next_step(book)
-    text, rows = await _STEP_VIEWS[step](session, form, book, lang, person_id)
-    return step, text, keyboard(rows)
+def render(card: Card) -> tuple[str, InlineKeyboardMarkup]:
+    """The card's text and keyboard."""
+    text, rows = _STEP_VIEWS[card.step](card, card.lang)
+    return text, keyboard(rows)
 
 
-def _contract(form: Form, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    buttons = [(c, f"rep:c:{i}") for i, c in enumerate(form.contracts)]
-    return t(lang, "rep_contract"), keyboard([*_rows(buttons, 1), _cancel(lang)])
+def _contract(card: Card, lang: str) -> tuple[str, Buttons]:
+    buttons = [(c, f"rep:c:{i}") for i, c in enumerate(card.contracts)]
+    return t(lang, "rep_contract"), [*_rows(buttons, 1), _cancel(lang)]
 
 
-async def _section(
-    session: AsyncSession, form: Form, book: Rulebook, lang: str, person_id: int
-) -> tuple[str, Buttons]:
-    choices = sections(book)
+def _section(card: Card, lang: str) -> tuple[str, Buttons]:
+    assert card.book is not None
     buttons = [
         (short(c.label.get(lang) if c.label else t(lang, "rep_other_items")), f"rep:s:{i}")
-        for i, c in enumerate(choices)
+        for i, c in enumerate(card.sections)
     ]
-    title = f"{form.contract} — {book.title.get(lang)}"
+    title = f"{card.contract} — {card.book.title.get(lang)}"
     return t(lang, "rep_section", contract=title), [*_rows(buttons), _cancel(lang)]
 
 
-async def _item(
-    session: AsyncSession, form: Form, book: Rulebook, lang: str, person_id: int
-) -> tuple[str, Buttons]:
-    assert form.contract is not None and form.section is not None
-    choice = sections(book)[form.section]
-    ordered = await commonest_first(
-        session, contract_id=form.contract, items=choice.items, now=form.started_at
-    )
-    index = {item.code: i for i, item in enumerate(book.items)}
-    buttons = [(short(i.label.get(lang)), f"rep:i:{index[i.code]}") for i in ordered]
-    label = choice.label.get(lang) if choice.label else t(lang, "rep_other_items")
+def _item(card: Card, lang: str) -> tuple[str, Buttons]:
+    assert card.section is not None
+    buttons = [(short(item.label.get(lang)), f"rep:i:{index}") for index, item in card.items]
+    label = card.section.label.get(lang) if card.section.label else t(lang, "rep_other_items")
     nav = [(t(lang, "button_back"), "rep:back"), *_cancel(lang)]
     return t(lang, "rep_item", section=label), [*_rows(buttons, 1), nav]
 
 
-async def _staff(
-    session: AsyncSession, form: Form, book: Rulebook, lang: str, person_id: int
-) -> tuple[str, Buttons]:
-    assert form.contract is not None and form.item is not None
-    item = book.item(form.item)
-    local_day = form.started_at.astimezone(ZoneInfo(book.contract.timezone)).date()
-    form.staff_options = await staff_choices(
-        session, contract_id=form.contract, person_id=person_id, on=local_day, limit=STAFF_BUTTONS
-    )
-    buttons = [(short(name), f"rep:st:{i}") for i, name in enumerate(form.staff_options)]
+def _staff(card: Card, lang: str) -> tuple[str, Buttons]:
+    assert card.item is not None
+    buttons = [(short(name), f"rep:st:{i}") for i, name in enumerate(card.staff)]
     rows = _rows(buttons)
-    if not needs_staff(item):
+    if card.anyone:
         rows.append([(t(lang, "button_nobody"), "rep:st:-")])
-    return t(lang, "rep_staff", item=item.label), [*rows, _cancel(lang)]
+    return t(lang, "rep_staff", item=card.item.label), [*rows, _cancel(lang)]
 
 
-async def _value(
-    session: AsyncSession, form: Form, book: Rulebook, lang: str, person_id: int
-) -> tuple[str, Buttons]:
-    assert form.item is not None
-    item = book.item(form.item)
-    text = t(lang, "rep_value", item=item.label, **item_hints(lang, item))
-    rows: Buttons = []
-    if item.kind is ItemKind.KPI:
-        rows.append([(t(lang, "button_skip"), "rep:v:-")])
+def _value(card: Card, lang: str) -> tuple[str, Buttons]:
+    assert card.item is not None
+    text = t(lang, "rep_value", item=card.item.label, **item_hints(lang, card.item))
+    rows: Buttons = [[(t(lang, "button_skip"), "rep:v:-")]] if card.kpi else []
     return text, [*rows, _cancel(lang)]
 
 
-async def _quantity(
-    session: AsyncSession, form: Form, book: Rulebook, lang: str, person_id: int
-) -> tuple[str, Buttons]:
-    assert form.item is not None
-    item = book.item(form.item)
+def _quantity(card: Card, lang: str) -> tuple[str, Buttons]:
+    assert card.item is not None
     buttons = [(n, f"rep:q:{n}") for n in QUANTITY_BUTTONS]
-    return t(lang, "rep_quantity", item=item.label), [buttons, _cancel(lang)]
+    return t(lang, "rep_quantity", item=card.item.label), [buttons, _cancel(lang)]
 
 
-async def _photo(
-    session: AsyncSession, form: Form, book: Rulebook, lang: str, person_id: int
-) -> tuple[str, Buttons]:
-    if form.photos:
-        text = t(lang, "rep_photos_count", count=len(form.photos))
+def _photo(card: Card, lang: str) -> tuple[str, Buttons]:
+    if card.photos:
+        text = t(lang, "rep_photos_count", count=card.photos)
         return text, [[(t(lang, "button_done"), "rep:ph:done")], _cancel(lang)]
     return t(lang, "rep_photo"), [[(t(lang, "button_skip"), "rep:ph:skip")], _cancel(lang)]
 
 
-async def _confirm(
-    session: AsyncSession, form: Form, book: Rulebook, lang: str, person_id: int
-) -> tuple[str, Buttons]:
-    draft = form.draft()
-    cost = cost_of(book, book.item(draft.item), draft.value, draft.quantity)
-    summary = "\n".join(report_lines(lang, book, draft, cost))
+def _confirm(card: Card, lang: str) -> tuple[str, Buttons]:
+    assert card.book is not None and card.draft is not None and card.cost is not None
+    summary = "\n".join(report_lines(lang, card.book, card.draft, card.cost))
     buttons = [
         (t(lang, "button_confirm"), "rep:ok"),
         (t(lang, "button_edit"), "rep:edit"),
@@ -148,77 +100,43 @@ async def _confirm(
     return t(lang, "rep_summary", summary=summary), [buttons]
 
 
-async def _edit(
-    session: AsyncSession, form: Form, book: Rulebook, lang: str, person_id: int
-) -> tuple[str, Buttons]:
-    assert form.item is not None
-    item = book.item(form.item)
-    fields = ["item", "staff"]
-    if item.value is not None or asks_quantity(item):
-        fields.append("number")
-    fields += ["time", "photo"]
-    buttons = [(t(lang, f"field_{f}"), f"rep:e:{f}") for f in fields]
+def _edit(card: Card, lang: str) -> tuple[str, Buttons]:
+    buttons = [(t(lang, f"field_{f}"), f"rep:e:{f}") for f in card.fields]
     return t(lang, "rep_edit"), [*_rows(buttons), [(t(lang, "button_back"), "rep:e:back")]]
 
 
-async def _time(
-    session: AsyncSession, form: Form, book: Rulebook, lang: str, person_id: int
-) -> tuple[str, Buttons]:
+def _time(card: Card, lang: str) -> tuple[str, Buttons]:
     return t(lang, "rep_time"), [[(t(lang, "button_back"), "rep:e:back")], _cancel(lang)]
 
 
 # -- the card on screen ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
-    """A step rendered in the form's transaction; ``form.card_id`` is the card on screen then."""
-
-    form: Form
-    step: Step
-    text: str
-    markup: InlineKeyboardMarkup
-
-
-def book_of(context: FloorContext, form: Form) -> Rulebook | None:
-    rulebook_id = form.rulebook_id
-    return None if rulebook_id is None else context.services.rulebooks.get(rulebook_id)
-
-
-async def render_form(
-    session: AsyncSession, context: FloorContext, form: Form, actor: Actor
-) -> Shown:
-    """The form's next step (call before saving the form: rendering may fill some fields)."""
-    assert actor.person_id is not None
-    book = book_of(context, form)
-    step, text, markup = await render(session, form, book, actor.language, actor.person_id)
-    return Shown(form, step, text, markup)
-
-
-async def present(update: Update, context: FloorContext, shown: Shown, *, new_card: bool) -> None:
+async def present(update: Update, context: FloorContext, card: Card, *, new_card: bool) -> None:
     """Edit the card in place, or send a new card below the user's input and remember it."""
+    text, markup = render(card)
     query = update.callback_query
     if not new_card and query is not None and isinstance(query.message, Message):
-        await edit(query.message, shown.text, shown.markup)
+        await edit(query.message, text, markup)
         return
-    form = shown.form
-    if form.card_id is not None:
-        await drop_keyboard(context.bot, form.chat_id, form.card_id)
-    sent = await say(update, shown.text, shown.markup)
+    if card.card_id is not None:
+        await drop_keyboard(context.bot, card.chat_id, card.card_id)
+    sent = await say(update, text, markup)
     if sent is not None:
-        await set_card(context, chat_key(update), form.started_at, sent.message_id)
+        await context.services.guided.card_sent(
+            asking(update, context), started_at=card.started_at, card_id=sent.message_id
+        )
 
 
-async def refresh_card(context: FloorContext, shown: Shown) -> None:
+async def refresh_card(context: FloorContext, card: Card) -> None:
     """Update the card sent for the first photo of an album instead of sending another."""
-    form = shown.form
-    assert form.card_id is not None
-    await context.bot.edit_message_text(
-        shown.text, form.chat_id, form.card_id, reply_markup=shown.markup
-    )
+    assert card.card_id is not None
+    text, markup = render(card)
+    await context.bot.edit_message_text(text, card.chat_id, card.card_id, reply_markup=markup)
 
 
-_STEP_VIEWS = {
+_STEP_VIEWS: dict[Step, Callable[[Card, str], tuple[str, Buttons]]] = {
+    Step.CONTRACT: _contract,
     Step.SECTION: _section,
     Step.ITEM: _item,
     Step.STAFF: _staff,

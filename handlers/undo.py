@@ -2,48 +2,41 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import cast
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.services.parsing import row_id
-from bot.services.permissions import Action, Actor, requires
-from bot.services.reporting import Recorded, undo
+from bot.services.permissions import Action, requires
+from bot.services.reporting import Confirmed
 from bot.texts.i18n import t
-from bot.texts.reports import report_lines
-from handlers.common import drop_keyboard, edit, keyboard, transact
+from bot.texts.reports import confirmation_text
+from handlers.common import asking, drop_keyboard, edit, keyboard
 
 
-def undo_minutes(context: FloorContext) -> int:
-    return context.services.settings.undo_window_minutes
-
-
-def confirmation(
-    context: FloorContext, lang: str, recorded: Recorded
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """``✅ Recorded #42: …`` with the item, points and an Undo button."""
+def confirmation(confirmed: Confirmed) -> tuple[str, InlineKeyboardMarkup | None]:
+    """``✅ Recorded #42: …`` with the item, points and an Undo button (none for a report that
+    was recorded before)."""
+    lang, recorded = confirmed.lang, confirmed.recorded
+    text = confirmation_text(lang, recorded, confirmed.undo_minutes)
     if recorded.duplicate:
-        return t(lang, "already_recorded", id=recorded.entry_id), None
-    lines = report_lines(lang, recorded.book, recorded.draft, recorded.cost, photos=recorded.photos)
-    text = t(lang, "recorded", id=recorded.entry_id, summary="\n".join(lines))
-    text += "\n" + t(lang, "undo_hint", minutes=undo_minutes(context))
-    markup = keyboard([[(t(lang, "button_undo"), f"undo:{recorded.entry_id}")]])
-    return text, markup
+        return text, None
+    return text, keyboard([[(t(lang, "button_undo"), f"undo:{recorded.entry_id}")]])
 
 
-def schedule_undo_expiry(context: FloorContext, chat_id: int, message_id: int, entry: int) -> None:
+def schedule_undo_expiry(
+    context: FloorContext, chat_id: int, message_id: int, confirmed: Confirmed
+) -> None:
     """Take the Undo button away when the undo window closes."""
     if context.jobs is None:
         return
     context.jobs.run_once(
         _expire,
-        when=undo_minutes(context) * 60,
+        when=confirmed.undo_minutes * 60,
         data=(chat_id, message_id),
-        name=f"undo:{entry}",
+        name=f"undo:{confirmed.recorded.entry_id}",
     )
 
 
@@ -60,30 +53,14 @@ async def on_undo(update: Update, context: FloorContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    entry_text = (query.data or "").removeprefix("undo:")
-    entry_id = row_id(entry_text)
+    entry_id = row_id((query.data or "").removeprefix("undo:"))
     if entry_id is None:
         return
-    now = context.services.clock.now()
-    window = dt.timedelta(minutes=undo_minutes(context))
-
-    async def work(session: AsyncSession, actor: Actor) -> int:
-        entry = await undo(
-            session,
-            actor=actor,
-            rulebooks=context.services.rulebooks,
-            entry_id=entry_id,
-            now=now,
-            window=window,
-        )
-        assert entry.id is not None
-        return entry.id
-
-    done = await transact(update, context, work)
-    if done is None or not isinstance(query.message, Message):
+    undone = await context.services.reporting.undo(asking(update, context), entry_id=entry_id)
+    if not isinstance(query.message, Message):
         return
     original = query.message.text or ""
-    await edit(query.message, original + "\n\n" + t(done.lang, "undone", entry=done.value))
+    await edit(query.message, original + "\n\n" + t(undone.lang, "undone", entry=undone.entry_id))
 
 
 def register(app: FloorApp) -> None:

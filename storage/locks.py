@@ -1,6 +1,6 @@
 """Locks that keep one contract's writers apart where the database does not already do it.
 
-Closing a period (bot.services.digests.runner) and recording an entry in it (bot.services.reporting,
+Closing a period (bot.services.digests.runner) and recording an entry in it (bot.services.recording,
 an approved late report in bot.services.late_reports) both take the contract's lock first. On
 PostgreSQL that is a transaction-scoped advisory lock: a report arriving while the period closes
 waits, then finds it closed and is held for a manager; a closing that waits for a report counts it.

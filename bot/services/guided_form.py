@@ -1,6 +1,7 @@
 """The guided report as a form: which field comes next, what editing clears, the finished draft.
 
-Pure: the handlers keep one :class:`Form` per user and render the step it asks for.
+Pure: bot.services.guided keeps one :class:`Form` per user and chat (in the database) and
+builds the card of the step it asks for (bot.services.guided_card).
 """
 
 from __future__ import annotations

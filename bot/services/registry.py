@@ -11,7 +11,9 @@ from bot.services.conversations import Conversations
 from bot.services.core import Core
 from bot.services.digests.requests import Digests
 from bot.services.disputes import Disputes
+from bot.services.guided import GuidedReports
 from bot.services.people import People
+from bot.services.reporting import Reporting
 from bot.services.scores import Scores
 
 
@@ -31,3 +33,5 @@ class Services:
         self.digests = Digests(core)
         self.scores = Scores(core)
         self.disputes = Disputes(core)
+        self.reporting = Reporting(core)  # one-line reports, albums, undo, /myreports
+        self.guided = GuidedReports(core)  # the guided report (/report) and its card

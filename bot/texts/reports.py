@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,10 +9,10 @@ from zoneinfo import ZoneInfo
 from bot.services.drafts import Cost, Draft, commands_of
 from bot.services.errors import BotError
 from bot.services.permissions import Action, Actor
+from bot.services.recording import Recorded
+from bot.services.reporting import MyReports
 from bot.texts.i18n import number, show, t, where
 from scoring.rulebook import Item, ItemKind, Rulebook, Tier, ValueSpec
-from storage.bot_queries import ReportRow
-from storage.models import Entry
 
 EXAMPLE_STAFF = "张三"
 # Shared one-line commands shown first in help, when a contract has them.
@@ -145,19 +144,6 @@ def report_lines(
     return lines
 
 
-def draft_of_entry(entry: Entry) -> Draft:
-    """A Draft view of a stored entry (for texts about recorded reports)."""
-    return Draft(
-        contract_id=entry.contract_id,
-        item=entry.item,
-        occurred_at=entry.occurred_at,
-        quantity=entry.quantity,
-        value=entry.value,
-        staff=entry.staff,
-        note=entry.note,
-    )
-
-
 def short(text: str, width: int = LABEL_WIDTH) -> str:
     """A button label cut to fit."""
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -166,20 +152,29 @@ def short(text: str, width: int = LABEL_WIDTH) -> str:
 # -- lists and help ---------------------------------------------------------------------------
 
 
-def my_reports_text(lang: str, rows: Sequence[ReportRow], books: Mapping[str, Rulebook]) -> str:
-    if not rows:
+def confirmation_text(lang: str, recorded: Recorded, undo_minutes: int) -> str:
+    """``✅ Recorded #42: …`` with the item, points and how long Undo is offered; or that the
+    report was recorded before."""
+    if recorded.duplicate:
+        return t(lang, "already_recorded", id=recorded.entry_id)
+    lines = report_lines(lang, recorded.book, recorded.draft, recorded.cost, photos=recorded.photos)
+    text = t(lang, "recorded", id=recorded.entry_id, summary="\n".join(lines))
+    return text + "\n" + t(lang, "undo_hint", minutes=undo_minutes)
+
+
+def my_reports_text(mine: MyReports) -> str:
+    """``/myreports``: one line per report, newest first, with its state."""
+    lang = mine.lang
+    if not mine.reports:
         return t(lang, "myreports_empty")
     lines = [t(lang, "myreports_header")]
-    for row in rows:
-        entry = row.entry
-        book = books.get(entry.contract_id)
-        label = book.item(entry.item).label.get(lang) if book else entry.item
-        tz = ZoneInfo(book.contract.timezone) if book else dt.UTC
-        state = "voided" if row.voided else (row.state or "recorded")
-        staff = f" — {entry.staff}" if entry.staff else ""
-        photos = " 📷" * min(row.photos, 1)
-        when = show(lang, entry.occurred_at.astimezone(tz))
-        lines.append(f"#{entry.id} {when} {label}{staff}{photos} [{t(lang, 'state_' + state)}]")
+    for report in mine.reports:
+        label = report.item_label.get(lang) if report.item_label else report.item
+        staff = f" — {report.staff}" if report.staff else ""
+        photos = " 📷" * min(report.photos, 1)
+        when = show(lang, report.occurred_at)
+        state = t(lang, "state_" + report.state)
+        lines.append(f"#{report.entry_id} {when} {label}{staff}{photos} [{state}]")
     return "\n".join(lines)
 
 

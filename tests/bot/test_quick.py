@@ -11,7 +11,7 @@ import pytest
 from storage.db import write_session
 from storage.models import ClosedPeriod
 from tests.bot.conftest import Running
-from tests.bot.world import INSPECTOR, INSPECTOR_EN, TZ, A, entries, evidence
+from tests.bot.world import BOTH, INSPECTOR, INSPECTOR_EN, TZ, A, B, entries, evidence
 from tests.fakebot import buttons
 
 
@@ -144,6 +144,50 @@ async def test_an_album_belongs_to_one_report(bot: Running) -> None:
     [row] = await entries(bot.services)
     kept = await evidence(bot.services, row.id)
     assert [e.sha256 for e in kept] == [hashlib.sha256(p).hexdigest() for p in photos]
+
+
+async def test_an_album_without_a_report_is_answered_once_and_its_photos_dropped(
+    bot: Running,
+) -> None:
+    for content in (b"no caption one" * 50, b"no caption two" * 50):
+        await bot.fake.send_photo(INSPECTOR, content, media_group_id="g2")
+    hint = await bot.next(INSPECTOR)  # once the album has settled, without its report
+    assert hint["text"].startswith("要用这张照片报告，请回复这张照片并发送 /report")
+    await bot.fake.expect_silence(INSPECTOR.chat_id, within=0.3)
+    assert await entries(bot.services) == []
+    await bot.fake.send_photo(INSPECTOR, b"late" * 60, caption="/late 张三 25", media_group_id="g2")
+    reply = await bot.next(INSPECTOR)
+    [row] = await entries(bot.services)
+    assert len(await evidence(bot.services, row.id)) == 1  # the dropped photos are not its own
+    assert "📷 照片 1 张" in reply["text"]
+
+
+async def test_a_contract_choice_is_taken_once(bot: Running) -> None:
+    question = await bot.say(BOTH, "/handover 2")
+    assert buttons(question) == [A, B]
+    confirmation = await bot.tap(BOTH, question, A)
+    refusal = await bot.tap(BOTH, question, B)
+    [row] = await entries(bot.services)
+    assert confirmation["text"].startswith(f"✅ 已记录 #{row.id}")
+    assert refusal["text"] == "此选择已失效，请重新发送命令。"
+    assert (row.contract, row.quantity) == (A, "2")
+
+
+DRESS_CODE = "Dress code not kept (uniform, no bare feet, nails, hair, jewellery, tattoos)"
+
+
+async def test_my_reports_lists_time_item_staff_photos_and_state(bot: Running) -> None:
+    await bot.fake.send_photo(INSPECTOR_EN, b"tie" * 80, caption="/dress 李四")
+    await bot.next(INSPECTOR_EN)
+    confirmation = await bot.say(INSPECTOR_EN, "/late 张三 25 at 08:40")
+    await bot.tap(INSPECTOR_EN, confirmation, "Undo")
+    listed = await bot.say(INSPECTOR_EN, "/myreports")
+    dress, late = await entries(bot.services)
+    assert listed["text"].splitlines() == [
+        "My recent reports:",
+        f"#{late.id} 2026-07-15 08:40 Late arrival — 张三 [void]",
+        f"#{dress.id} {dress.occurred_local} {DRESS_CODE} — 李四 📷 [recorded]",
+    ]
 
 
 async def test_command_replying_to_a_photo_takes_it_as_evidence(bot: Running) -> None:

@@ -59,6 +59,16 @@ async def test_double_tapped_confirm_records_once(bot: Running) -> None:
     assert answer["text"] == f"这条报告已记录过（#{row.id}），没有重复记录。"
 
 
+async def test_a_failure_after_confirm_says_the_report_was_recorded(bot: Running) -> None:
+    summary = await _dress_summary(bot)
+    bot.fake.fail_next("editMessageText", 400, "Bad Request: boom")  # the confirmation fails
+    reply = await bot.tap(INSPECTOR, summary, "确认")
+    [row] = await entries(bot.services)
+    assert reply["text"] == (
+        f"报告 #{row.id} 已记录，但之后出错了，确认消息可能不完整。发送 /myreports 可查看。"
+    )
+
+
 async def _dress_summary(bot: Running) -> JsonDict:
     card = await bot.say(INSPECTOR, "/report")
     items = await bot.tap(INSPECTOR, card, "工作纪律")

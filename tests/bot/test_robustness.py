@@ -11,8 +11,9 @@ import pytest
 from storage.db import write_session
 from storage.models import ClosedPeriod, Role
 from tests.bot.conftest import Running
-from tests.bot.world import INSPECTOR, INSPECTOR_EN, A, actions, add_member, entries
+from tests.bot.world import INSPECTOR, INSPECTOR_EN, STRANGER, A, actions, add_member, entries
 from tests.fakebot import TOKEN, FakeUser, buttons
+from tests.statements import statements_sent
 
 
 async def test_a_redelivered_update_records_nothing_twice(bot: Running) -> None:
@@ -20,6 +21,19 @@ async def test_a_redelivered_update_records_nothing_twice(bot: Running) -> None:
     await bot.next(INSPECTOR)
     await bot.fake.redeliver(bot.fake.update_of(message))
     await bot.fake.expect_silence(INSPECTOR.chat_id, within=0.5)
+    assert len(await entries(bot.services)) == 1
+
+
+async def test_a_one_line_report_writes_its_claim_then_its_rows_and_nothing_else(
+    bot: Running,
+) -> None:
+    with statements_sent(bot.services.engine) as sent:
+        await bot.say(INSPECTOR, "/late 张三 25")
+        await bot.say(STRANGER, "/help")  # taken after the report's update is done with
+    # The first look at processed_updates is the /help's preload: the report has none.
+    preload = next(i for i, s in enumerate(sent) if "FROM processed_updates" in s)
+    writes = [s.split()[2] for s in sent[:preload] if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == ["processed_updates", "entries", "audit_log"]  # claim first; nothing after
     assert len(await entries(bot.services)) == 1
 
 
@@ -120,6 +134,16 @@ async def test_a_failure_tells_the_user_nothing_was_recorded_and_logs_no_token(
     assert TOKEN not in caplog.text
     assert TOKEN.split(":")[1] not in caplog.text
     assert "/bot<redacted>/getFile" in caplog.text  # the HTTP client's request line, redacted
+
+
+async def test_a_failure_after_recording_says_the_report_was_recorded(bot: Running) -> None:
+    bot.fake.fail_next("sendMessage", 400, "Bad Request: boom")  # the confirmation fails
+    await bot.fake.send_text(INSPECTOR, "/dress 李四")
+    reply = await bot.next(INSPECTOR)
+    [row] = await entries(bot.services)
+    assert reply["text"] == (
+        f"报告 #{row.id} 已记录，但之后出错了，确认消息可能不完整。发送 /myreports 可查看。"
+    )
 
 
 async def test_an_edited_command_is_not_a_second_report(bot: Running) -> None:

@@ -24,8 +24,8 @@ from bot.services.actors import TelegramUser, load_actor
 from bot.services.digests.runner import DigestRunner
 from bot.services.digests.schedule import PERIOD, Occurrence, due_now, parse_schedule
 from bot.services.late_reports import LateReportHeld
+from bot.services.recording import quick_report
 from bot.services.registry import Services
-from bot.services.reporting import quick_report
 from storage.db import write_session
 from storage.locks import lock_contract
 from storage.models import Contract, Entry
