@@ -21,6 +21,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # PostgreSQL: .ci/postgres.sh installs (Debian packages) and starts a throwaway server on
 # loopback and prints FLOORBOT_TEST_POSTGRES_URL. Without it the PostgreSQL tests skip,
