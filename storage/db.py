@@ -76,10 +76,15 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         parsed = parsed.set(drivername="sqlite+aiosqlite")
     engine = create_async_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_connect)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        configure_sqlite(engine.sync_engine)
         _writers[engine.sync_engine] = asyncio.Lock()
     return engine
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Listen for a SQLite engine's new connections and BEGINs (the module docstring)."""
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:
