@@ -28,7 +28,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, event, make_url
+from sqlalchemy import AsyncAdaptedQueuePool, Connection, Engine, event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -74,6 +74,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.drivername == "sqlite":
         parsed = parsed.set(drivername="sqlite+aiosqlite")
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        # A pool of open connections, as SQLAlchemy 2.0.38 and later choose for a SQLite file
+        # (earlier 2.0 releases opened a new connection for every session).
+        kwargs.setdefault("poolclass", AsyncAdaptedQueuePool)
     engine = create_async_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine.sync_engine)
