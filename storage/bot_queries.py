@@ -13,7 +13,6 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, or_, text
 from sqlalchemy import select as sa_select
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,8 +28,7 @@ from storage.models import (
     Person,
     RosterMember,
 )
-from storage.prepared import Prepared
-from storage.queries import table_of
+from storage.queries import flush_pending, table_of
 
 # PostgreSQL advisory locks take a 64-bit key; this namespaces the bot's per-chat locks.
 _LOCK_NAMESPACE = b"floorbot.chat:"
@@ -86,10 +84,8 @@ _PEOPLE_ROLES = (
     .join(_MEMBERSHIPS, _MEMBERSHIPS.c.person_id == _PEOPLE.c.id, isouter=True)
     .join(_CONTRACTS, _CONTRACTS.c.id == _MEMBERSHIPS.c.contract_id, isouter=True)
 )
-# Asked on every request (storage.prepared): who is asking, and their roles.
-_PERSON_ROLES = Prepared(
-    _PEOPLE_ROLES.where(_PEOPLE.c.telegram_user_id == bindparam("telegram_user_id"))
-)
+# Asked on every request: who is asking, and their roles.
+_PERSON_ROLES = _PEOPLE_ROLES.where(_PEOPLE.c.telegram_user_id == bindparam("telegram_user_id"))
 
 
 def _collect(rows: Iterable[Sequence[Any]]) -> dict[int, PersonRoles]:
@@ -105,11 +101,12 @@ def _collect(rows: Iterable[Sequence[Any]]) -> dict[int, PersonRoles]:
     return found
 
 
-async def person_roles(
-    session: AsyncSession | AsyncConnection, telegram_user_id: int
-) -> PersonRoles | None:
+async def person_roles(session: AsyncSession, telegram_user_id: int) -> PersonRoles | None:
     """The person with this Telegram id, their roles and rulebooks (one query); None if unknown."""
-    found = _collect(await _PERSON_ROLES.all(session, telegram_user_id=telegram_user_id))
+    await flush_pending(session)
+    conn = await session.connection()
+    rows = await conn.execute(_PERSON_ROLES, {"telegram_user_id": telegram_user_id})
+    found = _collect(rows.all())
     return next(iter(found.values()), None)
 
 
@@ -166,21 +163,22 @@ async def active_roster(
     return (await session.exec(statement.order_by(col(RosterMember.name)))).all()
 
 
-_ROSTER_MATCH = Prepared(
-    sa_select(_ROSTER.c.staff_no, _ROSTER.c.name).where(
-        _ROSTER.c.contract_id == bindparam("contract_id"),
-        or_(_ROSTER.c.staff_no == bindparam("text"), _ROSTER.c.name == bindparam("text")),
-        or_(_ROSTER.c.active_from.is_(None), _ROSTER.c.active_from <= bindparam("on")),
-        or_(_ROSTER.c.active_to.is_(None), _ROSTER.c.active_to >= bindparam("on")),
-    )
+_ROSTER_MATCH = sa_select(_ROSTER.c.staff_no, _ROSTER.c.name).where(
+    _ROSTER.c.contract_id == bindparam("contract_id"),
+    or_(_ROSTER.c.staff_no == bindparam("text"), _ROSTER.c.name == bindparam("text")),
+    or_(_ROSTER.c.active_from.is_(None), _ROSTER.c.active_from <= bindparam("on")),
+    or_(_ROSTER.c.active_to.is_(None), _ROSTER.c.active_to >= bindparam("on")),
 )
 
 
 async def roster_match(
-    session: AsyncSession | AsyncConnection, *, contract_id: str, text: str, on: dt.date
+    session: AsyncSession, *, contract_id: str, text: str, on: dt.date
 ) -> list[StaffMatch]:
     """Active staff whose staff number or name is exactly ``text`` (staff numbers first)."""
-    rows = await _ROSTER_MATCH.all(session, contract_id=contract_id, text=text, on=on)
+    await flush_pending(session)
+    conn = await session.connection()
+    params = {"contract_id": contract_id, "text": text, "on": on}
+    rows = (await conn.execute(_ROSTER_MATCH, params)).all()
     return sorted((StaffMatch(*row) for row in rows), key=lambda m: m.staff_no != text)
 
 
@@ -215,20 +213,17 @@ async def item_counts(
     return {item: int(count) for item, count in (await session.exec(statement)).all()}
 
 
-_PERIOD_CLOSED = Prepared(
-    sa_select(_CLOSED.c.id).where(
-        _CLOSED.c.contract_id == bindparam("contract_id"),
-        _CLOSED.c.period == bindparam("period"),
-    )
+_PERIOD_CLOSED = sa_select(_CLOSED.c.id).where(
+    _CLOSED.c.contract_id == bindparam("contract_id"), _CLOSED.c.period == bindparam("period")
 )
 
 
-async def is_period_closed(
-    session: AsyncSession | AsyncConnection, *, contract_id: str, period: str
-) -> bool:
+async def is_period_closed(session: AsyncSession, *, contract_id: str, period: str) -> bool:
     """Whether the period's figures are final (a closed period takes no new report)."""
-    found = await _PERIOD_CLOSED.first(session, contract_id=contract_id, period=period)
-    return found is not None
+    await flush_pending(session)
+    conn = await session.connection()
+    params = {"contract_id": contract_id, "period": period}
+    return (await conn.execute(_PERIOD_CLOSED, params)).first() is not None
 
 
 async def reports_by(session: AsyncSession, *, person_id: int, limit: int) -> list[ReportRow]:

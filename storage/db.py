@@ -1,22 +1,25 @@
 """The async engine and sessions, migrations, and the check that the schema is current.
 
-One URL chooses the database (``Settings.database_url``): SQLite by default, PostgreSQL
-through asyncpg. SQLite (``sqlite+aiosqlite://`` URLs) runs on storage.sqlite_inline — the
-aiosqlite dialect with statements run inline on the event loop rather than on a thread — in
-WAL mode with foreign keys on, and SQLAlchemy (not the sqlite3 module) emits BEGIN, so
-transactions and DDL behave as on PostgreSQL. Write transactions on SQLite start with BEGIN
-IMMEDIATE (:func:`write_connection`), one at a time per engine (an ``asyncio.Lock``), so a writer
-never waits on SQLite's lock held by another task of the same loop; another process's lock is
-waited for without blocking the loop (storage.sqlite_inline).
+One URL chooses the database (``Settings.database_url``): SQLite through SQLAlchemy's
+aiosqlite dialect by default, PostgreSQL through asyncpg. SQLite is set up the way SQLAlchemy's
+SQLite dialect documents it ("Transactions with SQLite and the sqlite3 driver"): a "connect"
+listener turns the driver's own BEGIN off and sets WAL, foreign keys and ``synchronous=FULL``
+(a confirmed report survives a power cut), and a "begin" listener emits SQLAlchemy's BEGIN, so
+transactions, savepoints and DDL behave as on PostgreSQL.
+
+Write transactions (:func:`write_session`) on SQLite begin with ``BEGIN IMMEDIATE`` (asked for
+by the :data:`BEGIN_MODE` execution option) and take turns per engine (an ``asyncio.Lock``), so
+a writer of this process never waits on SQLite's lock held by another task. Another process
+holding it (``floorbot import`` while the bot runs) is waited for by SQLite's busy timeout, up to
+:data:`SQLITE_BUSY_TIMEOUT_MS`, on aiosqlite's thread: the event loop goes on meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+import contextlib
 import weakref
-from collections.abc import AsyncIterator, Awaitable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -25,115 +28,67 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, event, make_url
-from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
-    AsyncEngine,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy import AsyncAdaptedQueuePool, Connection, Engine, event, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import sqlite_inline
 from storage.errors import SchemaError
-from storage.prepared import pending
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+UPGRADE_COMMAND = "floorbot db upgrade"
+# How long a SQLite statement waits for another process's lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The execution option that chooses how a SQLite transaction begins: DEFERRED (the default,
+# readers) or IMMEDIATE (writers: the write lock is taken at BEGIN, not at the first write).
 BEGIN_MODE = "floorbot_sqlite_begin"
 _BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE"})
-UPGRADE_COMMAND = "floorbot db upgrade"
+_IMMEDIATE = {BEGIN_MODE: "IMMEDIATE"}
 
 SessionFactory = async_sessionmaker[AsyncSession]
-SQLITE_DRIVERS = frozenset({"sqlite", "sqlite+aiosqlite"})
 
-# One write transaction at a time per inline SQLite engine (see the module docstring).
-_writers: weakref.WeakKeyDictionary[Engine, _Writers] = weakref.WeakKeyDictionary()
-
-
-class _Writers:
-    """One SQLite engine's write transactions: they take turns, on one connection kept open.
-
-    Checking a connection out of the pool and back in for every request costs more than the
-    statements of a one-line report; the writers' turn-taking makes one connection enough.
-    It is closed when the engine is disposed.
-    """
-
-    def __init__(self) -> None:
-        self.lock = asyncio.Lock()
-        self.connection: AsyncConnection | None = None
-        # One session per factory on that connection, reused by one writer after the other
-        # (a closed session is as new; making one costs more than a report's statements).
-        self.sessions: weakref.WeakKeyDictionary[SessionFactory, AsyncSession] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    def session(self, factory: SessionFactory, conn: AsyncConnection) -> AsyncSession:
-        """The factory's session on the writers' connection (the caller holds the lock)."""
-        session = self.sessions.get(factory)
-        if session is None or session.bind is not conn:
-            session = self.sessions[factory] = factory(bind=conn)
-        return session
-
-    async def take(self, engine: AsyncEngine) -> AsyncConnection:
-        """The writers' connection (the caller holds the lock)."""
-        conn = self.connection
-        if conn is None or conn.closed or conn.invalidated:
-            # The turns begin on the driver (_immediate); should SQLAlchemy ever begin on this
-            # connection itself, it too takes the write lock at once.
-            immediate = engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
-            conn = self.connection = await immediate.connect()
-        return conn
-
-    def drop(self, _engine: Engine) -> None:
-        """Close the connection for good (the engine is being disposed)."""
-        held, self.connection = self.connection, None
-        conn = held.sync_connection if held is not None else None
-        if conn is not None and not conn.closed:
-            conn.invalidate()  # closes the file now; nothing goes back to the pool
-            conn.close()
+# The turn of the write transactions of each SQLite engine (see the module docstring).
+_writers: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    """WAL and foreign keys; leave BEGIN to SQLAlchemy (busy waits: storage.sqlite_inline)."""
+    """A new SQLite connection: BEGIN left to SQLAlchemy; WAL, foreign keys, a full sync."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")
     cursor.close()
 
 
 def _sqlite_begin(conn: Connection) -> None:
     """BEGIN, or BEGIN IMMEDIATE when the connection asked for it (write transactions)."""
-    driver = conn.connection.driver_connection
-    if isinstance(driver, sqlite_inline.Connection) and driver.in_transaction:
-        return  # begun on the driver (_immediate)
     mode = conn.get_execution_options().get(BEGIN_MODE, "DEFERRED")
     if mode not in _BEGIN_MODES:
         raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
-    # On the DB-API cursor, with the error as SQLAlchemy would raise it: exec_driver_sql would
-    # add an execution context to every transaction.
-    sql = f"BEGIN {mode}"
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql)
-    except sqlite3.Error as error:
-        raise sqlite_inline.as_sqlalchemy_error(sql, (), error, conn.dialect) from error
-    finally:
-        cursor.close()
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine for ``url`` (sqlite+aiosqlite:// or postgresql+asyncpg://)."""
     parsed = make_url(url)
-    if parsed.drivername in SQLITE_DRIVERS:
-        parsed = parsed.set(drivername=f"sqlite+{sqlite_inline.DRIVER}")
+    if parsed.drivername == "sqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        # A pool of open connections, as SQLAlchemy 2.0.38 and later choose for a SQLite file
+        # (earlier 2.0 releases opened a new connection for every session).
+        kwargs.setdefault("poolclass", AsyncAdaptedQueuePool)
     engine = create_async_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_connect)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
-        writers = _writers[engine.sync_engine] = _Writers()
-        event.listen(engine.sync_engine, "engine_disposed", writers.drop)
+        configure_sqlite(engine.sync_engine)
+        _writers[engine.sync_engine] = asyncio.Lock()
     return engine
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Listen for a SQLite engine's new connections and BEGINs (the module docstring)."""
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:
@@ -141,102 +96,33 @@ def session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-@asynccontextmanager
+@contextlib.asynccontextmanager
 async def write_session(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
     """A session in one write transaction: committed on success, rolled back on error.
 
-    The session runs on :func:`write_connection`'s connection and transaction.
+    On SQLite the transaction begins IMMEDIATE, in its engine's turn (the module docstring).
     """
-    engine = factory.kw.get("bind")
-    if not isinstance(engine, AsyncEngine):
-        raise TypeError("write_session needs a session factory bound to an engine")
-    writers = _writers.get(engine.sync_engine)
-    async with write_connection(engine) as conn:
-        session = factory(bind=conn) if writers is None else writers.session(factory, conn)
-        try:
-            yield session
-            if pending(session):
-                await session.flush()
-        finally:
-            await close(session)
-
-
-async def close(session: AsyncSession) -> None:
-    """Close a session in this task, if it was used (``async with`` closes in a new task)."""
-    if session.in_transaction() or session.identity_map:
+    session = factory()
+    try:
+        bind = session.bind
+        turn = _writers.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
+        async with turn or contextlib.nullcontext():
+            if turn is not None:
+                await session.connection(execution_options=_IMMEDIATE)
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+    finally:
+        # Closed here rather than by ``async with``, which closes in a task of its own.
         await session.close()
 
 
-@asynccontextmanager
-async def write_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection in one write transaction, as :func:`write_session` but without a session.
-
-    For the hot paths (storage.prepared); a session for the rest of the work can join the
-    transaction: ``factory(bind=connection)`` (its commit leaves the transaction to this).
-    On SQLite the writers take turns on one connection kept open (:class:`_Writers`). The
-    connection is closed in the caller's task: ``async with engine.connect()`` closes it in a
-    task of its own, one more trip round the event loop, behind whatever else is ready.
-    """
-    writers = _writers.get(engine.sync_engine)
-    if writers is not None:  # SQLite: the writers' own connection (_Writers)
-        async with writers.lock:
-            conn = await writers.take(engine)
-            async with _immediate(conn):
-                yield conn
-        return
-    conn = await engine.connect()
-    try:
-        async with conn.begin():
-            yield conn
-    finally:
-        await conn.close()
-
-
-@asynccontextmanager
-async def _immediate(conn: AsyncConnection) -> AsyncIterator[None]:
-    """SQLite: BEGIN IMMEDIATE … COMMIT on the inline driver, inside SQLAlchemy's transaction.
-
-    ``async with conn.begin()`` runs SQLAlchemy's begin and its commit in a greenlet each and
-    reaches the driver through the async adapter: a third of a millisecond per request on a VM
-    idle between two messages. Here the driver begins and commits (waiting, if another
-    process holds the lock, without stalling the loop).
-
-    SQLAlchemy's transaction on the writers' connection is left open from one turn to the
-    next (beginning and ending it took another tenth of a millisecond per turn): sessions on
-    the connection find it open and join it, so they never commit anything themselves, and
-    SQLAlchemy's begin finds the driver's transaction begun (``_sqlite_begin``). A turn that
-    fails rolls both back; the next one begins SQLAlchemy's anew.
-    """
-    sync = conn.sync_connection
-    assert sync is not None
-    inline = sync.connection.driver_connection
-    assert isinstance(inline, sqlite_inline.Connection)
-    await _driver_call(sync, "BEGIN IMMEDIATE", inline.begin("IMMEDIATE"))
-    try:
-        if not sync.in_transaction():
-            sync.begin()
-        yield
-        await _driver_call(sync, "COMMIT", inline.commit())
-    except BaseException:
-        sync.rollback()  # SQLAlchemy's transaction, when there is one (it rolls the driver back)
-        inline.rollback_now()
-        raise
-
-
-async def _driver_call(conn: Connection, sql: str, call: Awaitable[None]) -> None:
-    """Await a driver call; its error raised as SQLAlchemy would (a ``DBAPIError``)."""
-    try:
-        await call
-    except sqlite3.Error as error:
-        raise sqlite_inline.as_sqlalchemy_error(sql, (), error, conn.dialect) from error
-
-
 def display_url(url: str) -> str:
-    """The URL as the operator wrote it (driver name included), without its password."""
-    parsed = make_url(url)
-    if parsed.drivername == f"sqlite+{sqlite_inline.DRIVER}":
-        parsed = parsed.set(drivername="sqlite+aiosqlite")
-    return parsed.render_as_string(hide_password=True)
+    """The URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 # -- migrations ---------------------------------------------------------------

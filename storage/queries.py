@@ -53,7 +53,6 @@ from storage.models import (
     Evidence,
     ProcessedUpdate,
 )
-from storage.prepared import Prepared
 from storage.types import UtcDateTime, quantity_from_db, utc_from_db
 
 # Items whose events the engine needs one by one (it reads their timestamps).
@@ -66,6 +65,12 @@ RowT = TypeVar("RowT", bound=SQLModel)
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table behind a model."""
     return cast(Table, inspect(model).local_table)
+
+
+def dialect_name(session: AsyncSession) -> str:
+    """The database the session works on: "sqlite" or "postgresql"."""
+    bind = session.bind
+    return (bind if bind is not None else session.get_bind()).dialect.name
 
 
 async def add_row(session: AsyncSession, row: RowT) -> RowT:
@@ -82,25 +87,23 @@ EVIDENCE = table_of(Evidence)
 PROCESSED = table_of(ProcessedUpdate)
 
 
-def _inserting(table: Table, returning_id: bool = True) -> Prepared:
-    """An insert of one row, every column but the generated id a named parameter."""
-    columns = [c.name for c in table.c if not (returning_id and c.primary_key)]
-    statement = insert(table).values({name: bindparam(name) for name in columns})
-    return Prepared(statement.returning(table.c.id) if returning_id else statement)
+# The statements of every report, as SQLAlchemy Core on the tables: a Core statement costs
+# less than building the ORM object and flushing it. A Core statement does not flush the
+# session's pending objects first, so the functions below do (:func:`flush_pending`).
+_ADD_ENTRY = insert(ENTRIES).returning(ENTRIES.c.id)
+_ADD_AUDIT = insert(AUDIT)
+_ADD_EVIDENCE = insert(EVIDENCE).returning(EVIDENCE.c.id)
+# Claiming an update id: an insert that does nothing when the id is taken (one per dialect).
+_CLAIM = {
+    dialect: upsert(PROCESSED).on_conflict_do_nothing(index_elements=["update_id"])
+    for dialect, upsert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
 
 
-# The statements of every report (storage.prepared: Core statements run on the DB-API cursor).
-_ADD_ENTRY = _inserting(ENTRIES)
-_ADD_AUDIT = _inserting(AUDIT)
-_ADD_EVIDENCE = _inserting(EVIDENCE)
-_CLAIM = Prepared(
-    {
-        dialect: upsert(PROCESSED)
-        .values(update_id=bindparam("update_id"), processed_at=bindparam("processed_at"))
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        for dialect, upsert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
-    }
-)
+async def flush_pending(session: AsyncSession) -> None:
+    """Send the session's pending changes, if it holds any (before a Core statement)."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
 
 
 def _utc_now() -> dt.datetime:
@@ -118,7 +121,7 @@ def _require_quantity(quantity: Decimal) -> None:
 
 
 async def audit(
-    session: AsyncSession | AsyncConnection,
+    session: AsyncSession,
     *,
     actor: str,
     action: str,
@@ -129,7 +132,8 @@ async def audit(
 ) -> None:
     """Add one line to the audit log (pending rows it may refer to are flushed first)."""
     line = {"at": now, "actor": actor, "contract_id": contract_id, "action": action}
-    await _ADD_AUDIT.run(session, subject=subject, detail=detail or {}, **line)
+    await flush_pending(session)
+    await session.exec(_ADD_AUDIT, params={"subject": subject, "detail": detail or {}, **line})
 
 
 # -- recording ------------------------------------------------------------------
@@ -152,7 +156,7 @@ def entry_row(contract_id: str, event: Event, now: dt.datetime, **origin: Any) -
 
 
 async def record_entry(
-    session: AsyncSession | AsyncConnection,
+    session: AsyncSession,
     *,
     contract_id: str,
     event: Event,
@@ -174,13 +178,12 @@ async def record_entry(
         source_chat_id=source_chat_id,
         source_message_id=source_message_id,
     )
-    row = await _ADD_ENTRY.first(session, import_batch_id=None, import_key=None, **fields)
-    assert row is not None
-    return int(row[0])
+    await flush_pending(session)
+    return int((await session.exec(_ADD_ENTRY, params=fields)).scalar_one())
 
 
 async def add_evidence(
-    session: AsyncSession | AsyncConnection,
+    session: AsyncSession,
     *,
     entry_id: int,
     telegram_file_id: str,
@@ -198,17 +201,19 @@ async def add_evidence(
         "sha256": sha256,
         "created_at": now,
     }
-    row = await _ADD_EVIDENCE.first(session, **fields)
-    assert row is not None
-    return Evidence(id=row[0], **fields)
+    await flush_pending(session)
+    evidence_id = (await session.exec(_ADD_EVIDENCE, params=fields)).scalar_one()
+    return Evidence(id=evidence_id, **fields)
 
 
 async def claim_update(
-    session: AsyncSession | AsyncConnection, update_id: int, *, now: dt.datetime | None = None
+    session: AsyncSession, update_id: int, *, now: dt.datetime | None = None
 ) -> bool:
     """Mark a Telegram update as processed; False when it already was (a redelivery)."""
-    done = await _CLAIM.run(session, update_id=update_id, processed_at=now or _utc_now())
-    return done.rowcount == 1
+    claim = _CLAIM[dialect_name(session)]
+    await flush_pending(session)
+    params = {"update_id": update_id, "processed_at": now or _utc_now()}
+    return (await session.exec(claim, params=params)).rowcount == 1
 
 
 # -- append-only actions ------------------------------------------------------------

@@ -13,7 +13,7 @@ from storage.models import ClosedPeriod, Role
 from tests.bot.conftest import Running
 from tests.bot.world import INSPECTOR, INSPECTOR_EN, STRANGER, A, actions, add_member, entries
 from tests.fakebot import TOKEN, FakeUser, buttons
-from tests.statements import statements_sent
+from tests.statements import statements_sent, table_written, transaction_of
 
 
 async def test_a_redelivered_update_records_nothing_twice(bot: Running) -> None:
@@ -30,10 +30,13 @@ async def test_a_one_line_report_writes_its_claim_then_its_rows_and_nothing_else
     with statements_sent(bot.services.engine) as sent:
         await bot.say(INSPECTOR, "/late 张三 25")
         await bot.say(STRANGER, "/help")  # taken after the report's update is done with
-    # The first look at processed_updates is the /help's preload: the report has none.
-    preload = next(i for i, s in enumerate(sent) if "FROM processed_updates" in s)
-    writes = [s.split()[2] for s in sent[:preload] if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    report = transaction_of(sent, "INSERT INTO processed_updates")
+    writes = [table_written(s) for s in report if table_written(s)]
+    assert report[0].startswith("BEGIN IMMEDIATE")  # one write transaction, from its start
     assert writes == ["processed_updates", "entries", "audit_log"]  # claim first; nothing after
+    # Nor a second transaction for it: what else was written meanwhile is the scheduled jobs'.
+    elsewhere = {table_written(s) for s in sent if s not in report} - {None}
+    assert elsewhere <= {"digest_deliveries"}
     assert len(await entries(bot.services)) == 1
 
 

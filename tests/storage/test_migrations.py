@@ -88,9 +88,12 @@ async def test_the_database_refuses_to_alter_an_entry(engine: AsyncEngine, state
             await conn.execute(text(statement))
 
 
-async def test_sqlite_runs_in_wal_mode_with_foreign_keys_on(engine: AsyncEngine) -> None:
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys_on_and_a_full_sync(
+    engine: AsyncEngine,
+) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite pragmas")
     async with engine.connect() as conn:
         assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
         assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+        assert (await conn.exec_driver_sql("PRAGMA synchronous")).scalar() == 2  # FULL
