@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
@@ -18,8 +18,7 @@ from bot.logs import install_redaction
 from bot.menus import set_default_menus, set_menu
 from bot.services import actor_of, contract_books
 from bot.settings import Settings
-from bot.telegram_http import JsonRequest
-from bot.telegram_retry import RetryingRateLimiter
+from bot.transport import RateLimiter, bot_request, updates_request
 from scoring.loader import load_rulebooks
 from scoring.rulebook import Rulebook
 from storage import bot_queries as bq
@@ -52,8 +51,6 @@ HANDLER_MODULES = (
 )
 
 ONE_LINE_REPORTS = "handlers.quick"
-RATE_LIMIT_RETRIES = 3
-BOT_CONNECTIONS = 256  # (as python-telegram-bot's ApplicationBuilder; one for getUpdates)
 APPLICATION_NAME = "floorbot"
 CONTEXT_TYPES = ContextTypes(context=FloorContext, bot_data=BotData, user_data=UserData)
 
@@ -95,12 +92,12 @@ def build_services(
     )
 
 
-def build_application(services: Services, *, rate_limit: bool = True) -> FloorApp:
+def build_application(services: Services) -> FloorApp:
     """The Application with every handler registered, in the order of HANDLER_MODULES."""
     settings = services.settings
     token = settings.telegram_token()
     install_redaction(token)
-    builder = (
+    app: FloorApp = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.api_base_url)
@@ -108,18 +105,14 @@ def build_application(services: Services, *, rate_limit: bool = True) -> FloorAp
         .context_types(CONTEXT_TYPES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        # Calls as JSON bodies (bot.telegram_http); PTB's connection pool sizes.
-        .request(JsonRequest(BOT_CONNECTIONS, read_timeout=settings.api_timeout_seconds))
-        .get_updates_request(JsonRequest(1, read_timeout=settings.api_timeout_seconds))
+        # PTB's HTTPXRequest, with PTB's connection pool sizes (bot.transport).
+        .request(bot_request(settings.api_timeout_seconds))
+        .get_updates_request(updates_request(settings.api_timeout_seconds))
+        # Telegram's limits (about 30 messages a second overall); RetryAfter is waited out,
+        # and 5xx answers, timeouts and cut connections are retried (bot.transport).
+        .rate_limiter(RateLimiter(network_retries=settings.api_retries))
+        .build()
     )
-    if rate_limit:
-        # Telegram's limits (about 30 messages a second overall); RetryAfter is retried, and
-        # so are 5xx answers, timeouts and cut connections (bot.telegram_retry).
-        limiter = RetryingRateLimiter(
-            max_retries=RATE_LIMIT_RETRIES, network_retries=settings.api_retries
-        )
-        builder = builder.rate_limiter(cast(Any, limiter))
-    app: FloorApp = builder.build()
     app.bot_data.services = services
     # One-line reports, the commonest request, are routed first (handlers.quick).
     importlib.import_module(ONE_LINE_REPORTS).register_first(app)

@@ -35,7 +35,7 @@ from tornado.httpserver import HTTPServer
 
 from bot import health
 from bot.context import FloorApp
-from bot.telegram_retry import retry_seconds
+from bot.transport import retry_seconds
 
 logger = logging.getLogger("floorbot.serve")
 

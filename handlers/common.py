@@ -25,8 +25,8 @@ from bot.errors import AlreadyHandled, BotError, KeptBotError
 from bot.i18n import language_of
 from bot.reports import Photo
 from bot.services import TelegramUser, load_actor
-from bot.telegram_retry import DOWNLOAD_RETRIES, with_retries
 from bot.texts import render_error
+from bot.transport import DOWNLOAD_RETRIES, with_retries
 from storage import bot_queries as bq
 from storage.db import write_session
 from storage.queries import claim_update
