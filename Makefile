@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install run test lint bench
+.PHONY: install run test lint bench test-floors
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,23 @@ test: lint
 	  if [ "$${CI:-}" = "true" ]; then echo "PostgreSQL could not be started" >&2; exit 1; fi; \
 	  echo "warning: no PostgreSQL; its tests will be skipped" >&2; pg_env=""; }; \
 	eval "$$pg_env"; $(BIN)/pytest
+
+# The lowest versions pyproject.toml allows (.ci/lowest-versions.txt), in a venv of their own:
+# the suite on SQLite, and on PostgreSQL too when FLOORBOT_TEST_POSTGRES_URL is set.
+FLOORS_VENV ?= .venv-floors
+FLOORS := .ci/lowest-versions.txt
+
+$(FLOORS_VENV)/bin/.installed: pyproject.toml $(FLOORS)
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/pip install --quiet --upgrade pip
+	$(FLOORS_VENV)/bin/pip install --quiet -c $(FLOORS) -e '.[dev]'
+	$(FLOORS_VENV)/bin/pip check
+	touch $@
+
+test-floors: $(FLOORS_VENV)/bin/.installed
+	$(FLOORS_VENV)/bin/pip freeze --exclude-editable | grep -iE '^(python-telegram-bot|sqlmodel|sqlalchemy|pydantic)=='
+	$(FLOORS_VENV)/bin/pytest
 
 bench: install
 	$(BIN)/python -m benchmarks.bench_engine

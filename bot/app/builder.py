@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any
 
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
@@ -20,8 +20,7 @@ from bot.services.choices import report_commands
 from bot.services.contracts import contract_books
 from bot.services.core import Core
 from bot.services.registry import Services
-from bot.telegram_http import JsonRequest
-from bot.telegram_retry import RetryingRateLimiter
+from bot.transport import RateLimiter, bot_request, updates_request
 from handlers import (
     decisions,
     deductions,
@@ -74,8 +73,6 @@ HANDLERS: tuple[Callable[[FloorApp], None], ...] = (
     errors.register,  # the error handler
 )
 
-RATE_LIMIT_RETRIES = 3
-BOT_CONNECTIONS = 256  # (as python-telegram-bot's ApplicationBuilder; one for getUpdates)
 APPLICATION_NAME = "floorbot"
 CONTEXT_TYPES = ContextTypes(context=FloorContext, bot_data=BotData, user_data=UserData)
 
@@ -118,12 +115,12 @@ def build_services(
     return Services(core)
 
 
-def build_application(services: Services, *, rate_limit: bool = True) -> FloorApp:
+def build_application(services: Services) -> FloorApp:
     """The Application with every handler registered, in the order of HANDLERS."""
     settings = services.settings
     token = settings.telegram_token()
     install_redaction(token)
-    builder = (
+    app: FloorApp = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.api_base_url)
@@ -131,18 +128,14 @@ def build_application(services: Services, *, rate_limit: bool = True) -> FloorAp
         .context_types(CONTEXT_TYPES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        # Calls as JSON bodies (bot.telegram_http); PTB's connection pool sizes.
-        .request(JsonRequest(BOT_CONNECTIONS, read_timeout=settings.api_timeout_seconds))
-        .get_updates_request(JsonRequest(1, read_timeout=settings.api_timeout_seconds))
+        # PTB's HTTPXRequest, with PTB's connection pool sizes (bot.transport).
+        .request(bot_request(settings.api_timeout_seconds))
+        .get_updates_request(updates_request(settings.api_timeout_seconds))
+        # Telegram's limits (about 30 messages a second overall); RetryAfter is waited out,
+        # and 5xx answers, timeouts and cut connections are retried (bot.transport).
+        .rate_limiter(RateLimiter(network_retries=settings.api_retries))
+        .build()
     )
-    if rate_limit:
-        # Telegram's limits (about 30 messages a second overall); RetryAfter is retried, and
-        # so are 5xx answers, timeouts and cut connections (bot.telegram_retry).
-        limiter = RetryingRateLimiter(
-            max_retries=RATE_LIMIT_RETRIES, network_retries=settings.api_retries
-        )
-        builder = builder.rate_limiter(cast(Any, limiter))
-    app: FloorApp = builder.build()
     app.bot_data.services = services
     # One-line reports, the commonest request, are routed first (handlers.quick).
     quick.register_first(app)

@@ -59,7 +59,8 @@ class UserData:
     """
 
 
-class FloorContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
+# ExtBot[int]: the bot's rate limiter (bot.transport) takes the number of 429 retries per call.
+class FloorContext(CallbackContext[ExtBot[int], UserData, dict[Any, Any], BotData]):
     """CallbackContext with typed access to the services."""
 
     @property
@@ -72,4 +73,4 @@ class FloorContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotDa
         return cast("JobQueue[FloorContext] | None", self.job_queue)
 
 
-FloorApp = Application[ExtBot[None], FloorContext, UserData, dict[Any, Any], BotData, Any]
+FloorApp = Application[ExtBot[int], FloorContext, UserData, dict[Any, Any], BotData, Any]

@@ -35,7 +35,7 @@ from tornado.httpserver import HTTPServer
 
 from bot.app import health
 from bot.app.context import FloorApp
-from bot.telegram_retry import retry_seconds
+from bot.transport import retry_seconds
 
 logger = logging.getLogger("floorbot.serve")
 
