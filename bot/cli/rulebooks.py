@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import all_rulebooks, fail, rulebook, settings
+from bot.texts.i18n import t
 from scoring.loader import RulebookError, load_rulebook
 from scoring.ranges import NO_RULE
 from scoring.rulebook import (
@@ -52,9 +53,13 @@ def _item_text(item: Item, lang: str) -> str:
     unit = UNIT_ZH.get(item.unit.value, "") if lang == "zh" else f"per {item.unit.value}"
     if item.tiers:
         rule = "; ".join(
-            f"{t.label.get(lang) if t.label else t.describe()}: "
-            + (f"{t.points}" if t.points is not None else f"{t.amount or t.percent_of_price}")
-            for t in item.tiers
+            f"{tier.label.get(lang) if tier.label else tier.describe()}: "
+            + (
+                f"{tier.points}"
+                if tier.points is not None
+                else f"{tier.amount or tier.percent_of_price}"
+            )
+            for tier in item.tiers
         )
     elif item.kind is ItemKind.KPI and item.kpi is not None:
         rule = f"target {item.kpi.target.describe()} ({item.kpi.period.value}), "
@@ -71,65 +76,24 @@ def _item_text(item: Item, lang: str) -> str:
     return f"    {item.code}{alias}: {item.label.get(lang)} — {unit} {rule}{cap} [{item.clause}]"
 
 
-_RULES = {
-    "term": {
-        "zh": "  合同期限：{term}；期限以外的记录不计分，报告注明未计分的条数及原因",
-        "en": "  term: {term}; records outside it are not scored, and the report says how many "
-        "it left out and why",
-    },
-    "range": {
-        "zh": "  考核期：{unit}；范围 YYYY-MM..YYYY-MM 逐期分别考核（封顶、下限、扣款均按期计算）"
-        "后合并：{rule}",
-        "en": "  period: {unit}; a range YYYY-MM..YYYY-MM is assessed period by period (caps, "
-        "floors and money per period), then combined: {rule}",
-    },
-    "measured": {
-        "zh": "  每期须录入的测量值（缺少的逐项列出，录入前考核不完整；没有的请录入0）：",
-        "en": "  measured every period (missing ones are listed and the assessment is not "
-        "complete until they are entered; enter 0 where there was none):",
-    },
-    "expected": {"zh": "每个考核期至少一条记录", "en": "at least one record every period"},
-    "turnover": {"zh": "每月：{items}", "en": "each month: {items}"},
-    "rating": {"zh": "每个考核期至少一票", "en": "at least one vote every period"},
-    "warnings": {"zh": "  预警与违约：", "en": "  warnings and breaches:"},
-    "breach": {"zh": "一条{items}记录{test}", "en": "one record of {items}{test}"},
-    "claim": {"zh": "；可主张违约金 {amount}", "en": "; the client may claim {amount}"},
-    "below": {
-        "zh": "{mode}{count}个{unit}低于{below}分",
-        "en": "{count} {mode} {unit}s below {below}",
-    },
-}
-_KPI_PERIOD = {
-    "zh": {"day": "每日", "month": "每月", "quarter": "每季度", "half_year": "每半年",
-           "year": "每年"},
-    "en": {"day": "each day", "month": "each month", "quarter": "each quarter",
-           "half_year": "each half-year", "year": "each year"},
-}  # fmt: skip
-_WORDS = {
-    "zh": {"month": "月", "quarter": "季度", "consecutive": "连续", "cumulative": "累计",
-           "period": "考核期", "quantity": "数量", "value": "数值"},
-    "en": {"month": "month", "quarter": "quarter", "consecutive": "consecutive",
-           "cumulative": "cumulative", "period": "period", "quantity": "quantity",
-           "value": "value"},
-}  # fmt: skip
-
-
 def _rule(key: str, lang: str, **params: object) -> str:
-    return _RULES[key][lang].format(**params)
+    return t(lang, f"rulebook_{key}", **params)
+
+
+def _word(lang: str, word: str) -> str:
+    return t(lang, f"rulebook_word_{word}")
 
 
 def _rules(book: Rulebook, lang: str) -> list[str]:
     """The term, the range rule, what is measured every period, the warnings and breaches."""
     out = [_rule("term", lang, term=term_of(book).text().get(lang))]
     rule = book.period.range.label.get(lang) if book.period.range else NO_RULE.get(lang)
-    words = _WORDS[lang]
-    out.append(_rule("range", lang, unit=words[book.period.unit], rule=rule))
+    out.append(_rule("range", lang, unit=_word(lang, book.period.unit), rule=rule))
     measured = []
     for item in book.items:
         if item.kpi is not None:
-            when = (
-                "; ".join(f"{w.label.get(lang)} [{w.clause}]" for w in item.kpi.windows)
-                or _KPI_PERIOD[lang][item.kpi.period.value]
+            when = "; ".join(f"{w.label.get(lang)} [{w.clause}]" for w in item.kpi.windows) or t(
+                lang, f"rulebook_each_{item.kpi.period.value}"
             )
             measured.append(f"{item.code}: {when}")
         elif item.expected:
@@ -147,15 +111,20 @@ def _rules(book: Rulebook, lang: str) -> list[str]:
         out.append(_rule("warnings", lang))
     for w in book.warnings:
         test = _rule(
-            "below", lang, count=w.count, mode=words[w.mode], unit=words[w.unit], below=w.below
+            "below",
+            lang,
+            count=w.count,
+            mode=_word(lang, w.mode),
+            unit=_word(lang, w.unit),
+            below=w.below,
         )
         out.append(f"    {w.code}: {w.label.get(lang)} — {test} [{w.clause}]")
     for b in book.breaches:
         bounds = []
         if b.quantity != Bounds():
-            bounds.append(f"{words['quantity']} {b.quantity.describe()}")
+            bounds.append(f"{_word(lang, 'quantity')} {b.quantity.describe()}")
         if b.value != Bounds():
-            bounds.append(f"{words['value']} {b.value.describe()}")
+            bounds.append(f"{_word(lang, 'value')} {b.value.describe()}")
         test = f" ({', '.join(bounds)})" if bounds else ""
         claim = ""
         if b.amount is not None:

@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.drafts import Cost, cost_of
 from bot.services.errors import BotError
 from bot.services.findings import (
+    OUTCOME_LABELS,
     STATUS_OF,
     Case,
     Outcome,
@@ -31,7 +32,6 @@ from bot.services.findings import (
     read_reduction,
 )
 from bot.services.permissions import Action, Actor, require, require_any
-from bot.texts.messages_vendor import OUTCOME_LABELS
 from scoring.rulebook import Rulebook
 from storage import dispute_queries as dq
 from storage.models import Dispute, DisputeStatus, EntryState, Person

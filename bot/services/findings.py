@@ -28,7 +28,7 @@ from bot.services.contracts import book_of
 from bot.services.drafts import Cost, check_quantity, check_value, cost_of, format_number
 from bot.services.errors import BotError
 from bot.services.permissions import Action, Actor, require_any
-from scoring.rulebook import Item, ItemKind, Rulebook
+from scoring.rulebook import Item, ItemKind, Label, Rulebook
 from storage import bot_queries as bq
 from storage import dispute_queries as dq
 from storage.models import Dispute, DisputeStatus
@@ -57,6 +57,14 @@ STATUS_OF: Mapping[Outcome, DisputeStatus] = {
     Outcome.UPHOLD: DisputeStatus.UPHELD,
     Outcome.WITHDRAW: DisputeStatus.WITHDRAWN,
     Outcome.REDUCE: DisputeStatus.ADJUSTED,
+}
+
+# How a dispute's state reads to people, in both languages (like a rulebook's labels).
+OUTCOME_LABELS: Mapping[DisputeStatus, Label] = {
+    DisputeStatus.OPEN: Label(zh="待处理", en="open"),
+    DisputeStatus.UPHELD: Label(zh="维持扣分", en="upheld"),
+    DisputeStatus.WITHDRAWN: Label(zh="撤回", en="withdrawn"),
+    DisputeStatus.ADJUSTED: Label(zh="减扣", en="reduced"),
 }
 
 

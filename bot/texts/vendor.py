@@ -9,7 +9,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.services.drafts import Cost
-from bot.services.findings import STATUS_OF, Outcome
+from bot.services.findings import OUTCOME_LABELS, STATUS_OF, Outcome
 from bot.services.vendor_views import (
     Choosing,
     DecisionAsked,
@@ -24,7 +24,6 @@ from bot.services.vendor_views import (
 )
 from bot.texts.assessment_facts import claim_text, excluded_lines, lacking_text, missing_lines
 from bot.texts.i18n import number, show, t
-from bot.texts.messages_vendor import OUTCOME_LABELS
 from bot.texts.reports import cost_text, example_value
 from scoring.rulebook import ItemKind
 from scoring.thresholds import describe, distances

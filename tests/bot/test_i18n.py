@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.texts.i18n import LANGUAGES, MESSAGES, language_of
+from bot.texts import en, zh
+from bot.texts.i18n import CATALOGUES, LANGUAGES, language_of
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [*ROOT.glob("bot/*.py"), *ROOT.glob("handlers/*.py")]
+SOURCES = [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/*.py")]
 _KEY_USE = re.compile(r"""(?:\bt\(\s*[\w.]+,\s*|BotError\(\s*)["']([a-z_]+)["']\s*[,)]""")
 
 
@@ -19,17 +20,20 @@ def _placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_language_has_a_catalogue_with_the_same_keys() -> None:
+    assert set(CATALOGUES) == set(LANGUAGES)
+    assert set(zh.MESSAGES) == set(en.MESSAGES)
+
+
+@pytest.mark.parametrize("key", sorted(zh.MESSAGES))
 def test_both_languages_with_the_same_placeholders(key: str) -> None:
-    texts = MESSAGES[key]
-    assert set(texts) == set(LANGUAGES)
-    assert _placeholders(texts["zh"]) == _placeholders(texts["en"])
+    assert _placeholders(zh.MESSAGES[key]) == _placeholders(en.MESSAGES[key])
 
 
 def test_every_key_the_code_uses_exists() -> None:
     used = {key for path in SOURCES for key in _KEY_USE.findall(path.read_text("utf-8"))}
     assert used, "the pattern found no message keys: it is out of date"
-    assert used - set(MESSAGES) == set()
+    assert used - set(zh.MESSAGES) == set()
 
 
 @pytest.mark.parametrize(
