@@ -1,6 +1,6 @@
 """Storage benchmark: a contract's current-month assessment read from 1,000,000 stored reports.
 
-Targets (issue 3): with 1,000,000 reports across 100 contracts in SQLite, one contract's
+Targets: with 1,000,000 reports across 100 contracts in SQLite, one contract's
 current-month assessment (``events_for_period`` + ``scoring.engine.assess``) takes under
 50 ms and within 2x of a bare SQL GROUP BY over the same rows, measured in the same run;
 importing 100,000 CSV rows takes under 20 s.

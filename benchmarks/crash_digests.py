@@ -9,7 +9,7 @@ managers takes a few seconds. Each contract's daily digest is due two minutes ag
 schedule), so the bot sends it as soon as it starts. The process is SIGKILLed at a random
 moment after a digest message has gone out, and started again, ``--kills`` times.
 
-The rule (issue 5): a missed digest is a failure; a duplicate is not, for a delivery that a
+The rule: a missed digest is a failure; a duplicate is not, for a delivery that a
 kill cut mid-send (claimed, ``sending``): its message may have left just before the kill, and
 the delivery is sent again once its claim goes stale (FLOORBOT_DIGEST_STALE_SECONDS, short
 here) — that shows as a delivery claimed twice, and is reported. At the end every manager

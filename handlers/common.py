@@ -17,10 +17,10 @@ from telegram.error import BadRequest
 from telegram.ext import filters
 
 from bot.app.context import FloorContext
+from bot.app.transport import DOWNLOAD_RETRIES, with_retries
 from bot.services.actors import TelegramUser
 from bot.services.core import Asking
 from bot.services.drafts import Photo
-from bot.transport import DOWNLOAD_RETRIES, with_retries
 
 # New messages in private chats: group chats are not served, and an edited message is never
 # taken as a second report.

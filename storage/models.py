@@ -363,7 +363,7 @@ class ProcessedUpdate(SQLModel, table=True):
     processed_at: dt.datetime = Field(sa_type=UtcDateTime)
 
 
-# -- digests and late reports (issue 5) --------------------------------------------------
+# -- digests and late reports --------------------------------------------------
 
 
 class DigestRun(SQLModel, table=True):
@@ -445,7 +445,7 @@ class LateReport(SQLModel, table=True):
     entry_id: int | None = Field(default=None, foreign_key="entries.id", sa_type=BigId)
 
 
-# -- conversations (issue 7) ----------------------------------------------------------------
+# -- conversations ----------------------------------------------------------------
 
 
 class ConversationState(SQLModel, table=True):

@@ -15,12 +15,10 @@ from bot.app.leader import leadership_for
 from bot.app.logs import install_redaction
 from bot.app.menus import set_default_menus, set_menu
 from bot.app.settings import Settings
-from bot.services.actors import actor_of
+from bot.app.transport import RateLimiter, bot_request, updates_request
 from bot.services.choices import report_commands
-from bot.services.contracts import contract_books
 from bot.services.core import Core
 from bot.services.registry import Services
-from bot.transport import RateLimiter, bot_request, updates_request
 from handlers import (
     decisions,
     deductions,
@@ -44,7 +42,6 @@ from handlers import (
 )
 from scoring.loader import load_rulebooks
 from scoring.rulebook import Rulebook
-from storage import bot_queries as bq
 from storage.db import check_schema, create_engine, session_factory
 
 logger = logging.getLogger("floorbot")
@@ -128,11 +125,11 @@ def build_application(services: Services) -> FloorApp:
         .context_types(CONTEXT_TYPES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        # PTB's HTTPXRequest, with PTB's connection pool sizes (bot.transport).
+        # PTB's HTTPXRequest, with PTB's connection pool sizes (bot.app.transport).
         .request(bot_request(settings.api_timeout_seconds))
         .get_updates_request(updates_request(settings.api_timeout_seconds))
         # Telegram's limits (about 30 messages a second overall); RetryAfter is waited out,
-        # and 5xx answers, timeouts and cut connections are retried (bot.transport).
+        # and 5xx answers, timeouts and cut connections are retried (bot.app.transport).
         .rate_limiter(RateLimiter(network_retries=settings.api_retries))
         .build()
     )
@@ -167,12 +164,8 @@ async def post_init(app: FloorApp) -> None:
 async def refresh_menus(app: FloorApp) -> None:
     """Every registered user's command menu, for their roles and language."""
     services: Services = app.bot_data.services
-    default = services.settings.default_language
-    async with services.sessions() as session:
-        people = await bq.people_with_roles(session)
-        books = await contract_books(session, services.rulebooks)
-    for found in people:
-        await set_menu(app.bot, actor_of(found, default), books)
+    for menu in await services.people.menus():
+        await set_menu(app.bot, menu.actor, menu.books)
 
 
 async def post_shutdown(app: FloorApp) -> None:

@@ -59,7 +59,7 @@ class UserData:
     """
 
 
-# ExtBot[int]: the bot's rate limiter (bot.transport) takes the number of 429 retries per call.
+# ExtBot[int]: the bot's rate limiter (bot.app.transport) takes the number of 429 retries per call.
 class FloorContext(CallbackContext[ExtBot[int], UserData, dict[Any, Any], BotData]):
     """CallbackContext with typed access to the services."""
 

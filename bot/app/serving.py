@@ -35,7 +35,7 @@ from tornado.httpserver import HTTPServer
 
 from bot.app import health
 from bot.app.context import FloorApp
-from bot.transport import retry_seconds
+from bot.app.transport import retry_seconds
 
 logger = logging.getLogger("floorbot.serve")
 

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     undo_window_minutes: int = Field(default=10, ge=1)
     invite_valid_days: int = Field(default=7, ge=1)
     conversation_timeout_minutes: int = Field(default=30, ge=1)
-    # Digests (issue 5): how often missed digests and pending deliveries are looked for, when a
+    # Digests: how often missed digests and pending deliveries are looked for, when a
     # digest counts as late, Telegram's pace (messages a second overall, seconds between two
     # messages in a chat), retries (first pause, tries per send, tries in all).
     digest_poll_seconds: float = Field(default=10, gt=0)
@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     # died mid-send: it is sent again (a rare duplicate rather than a missed digest). A live
     # sender renews its claim every third of this, so only a dead one goes unrenewed this long.
     digest_stale_seconds: float = Field(default=300, gt=0)
-    # Operating the bot (issue 7): logs, health, several processes, faults.
+    # Operating the bot: logs, health, several processes, faults.
     log_format: Literal["text", "json"] = "text"
     health_port: int | None = Field(default=None, ge=1, le=65535)
     leader_check_seconds: float = Field(default=5.0, gt=0)

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.transport import retry_seconds
+from bot.app.transport import retry_seconds
 
 T = TypeVar("T")
 # Telegram counts over a second; the limiter counts over a slightly longer window (and

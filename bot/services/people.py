@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.actors import TelegramUser, load_actor
+from bot.services.actors import TelegramUser, actor_of, load_actor
 from bot.services.contracts import contract_book, contract_books
 from bot.services.core import Asking, Core
 from bot.services.errors import BotError
@@ -172,6 +172,14 @@ class People:
         """The user, and the contracts' rulebooks their menu and help draw examples from."""
         async with self.core.read(asking) as uow:
             return Menu(uow.actor, await contract_books(uow.session, self.core.rulebooks))
+
+    async def menus(self) -> list[Menu]:
+        """Every registered person's menu (set at start-up: roles may have changed meanwhile)."""
+        core = self.core
+        async with core.sessions() as session:
+            people = await bq.people_with_roles(session)
+            books = await contract_books(session, core.rulebooks)
+        return [Menu(actor_of(found, core.default_language), books) for found in people]
 
     async def register(self, asking: Asking, *, code: str) -> Welcome:
         """/start CODE: redeem the invite; the user gets its role on its contract."""

@@ -94,7 +94,7 @@ async def test_menus_are_set_per_role_at_start_up(bot: Running) -> None:
         (json.dumps({"chat_id": MANAGER.id, "type": "chat"}, sort_keys=True), "")
     ]
     assert [c["command"] for c in default] == ["start", "help", "lang"]
-    # a manager invites, reads the score and deductions, and gets digests (issues 5 and 6)
+    # a manager invites, reads the score and deductions, and gets digests
     assert [c["command"] for c in manager] == [
         "invite",
         "score",

@@ -1,4 +1,4 @@
-"""The bot's Bot API transport (bot.transport), through the fake Bot API over real HTTP.
+"""The bot's Bot API transport (bot.app.transport), through the fake Bot API over real HTTP.
 
 The bot is the one bot.app builds (python-telegram-bot's HTTPXRequest and AIORateLimiter, with
 floorbot's retries of transient failures); the fake answers a call with a 5xx, a 429, a

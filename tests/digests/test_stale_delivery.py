@@ -1,7 +1,7 @@
 """A delivery left ``sending`` by a process that died mid-send is sent again by the next sweep;
 one whose sender is alive (its claim fresh, or renewed while it retries) is left alone.
 
-Rule (issue 5, hardening): a rare duplicate is better than a missed digest. A live sender
+Rule: a rare duplicate is better than a missed digest. A live sender
 renews its claim every third of FLOORBOT_DIGEST_STALE_SECONDS, so only a dead one's claim
 goes stale.
 """

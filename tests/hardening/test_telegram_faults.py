@@ -52,7 +52,7 @@ class Seen:
 
 
 async def scenario(bot: Running) -> None:
-    """Reporting, then what vendor leads and managers ask for (issues 5 and 6)."""
+    """Reporting, then what vendor leads and managers ask for."""
     await reporting(bot)
     await reading_and_disputing(bot)
 
