@@ -24,9 +24,8 @@ from scoring.loader import load_rulebooks
 from scoring.rulebook import Rulebook
 from storage.db import create_engine, upgrade
 from tests.bot.world import NOW, seed
-from tests.fakebot import TOKEN, FakeTelegram, FakeUser
+from tests.fakebot import TOKEN, FakeTelegram, FakeUser, JsonDict
 from tests.fakebot.fixtures import fake_telegram
-from tests.fakebot.objects import JsonDict
 
 __all__ = ["fake_telegram"]
 

@@ -32,8 +32,7 @@ from tests.bot.world import (
     actions,
     entries,
 )
-from tests.fakebot import FakeUser
-from tests.fakebot.objects import JsonDict
+from tests.fakebot import FakeUser, JsonDict
 
 REPORTING_ACTIONS = {Action.REPORT, Action.UNDO, Action.MY_REPORTS, Action.INVITE}
 USERS: dict[str, FakeUser] = {

@@ -10,7 +10,7 @@ import pytest
 
 from tests.bot.conftest import Running
 from tests.bot.world import INSPECTOR, INSPECTOR_EN, entries
-from tests.fakebot.objects import JsonDict
+from tests.fakebot import JsonDict
 
 HANDOVER = 'Quantity {} is not valid: Unreviewed "general" tickets left in the system'
 TWENTY_NINES = "9" * 20

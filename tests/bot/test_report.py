@@ -6,8 +6,7 @@ import hashlib
 
 from tests.bot.conftest import Running
 from tests.bot.world import BOTH, INSPECTOR, INSPECTOR_EN, A, B, entries, evidence
-from tests.fakebot import buttons
-from tests.fakebot.objects import JsonDict
+from tests.fakebot import JsonDict, buttons
 
 
 async def test_guided_report_end_to_end(bot: Running) -> None:

@@ -1,12 +1,13 @@
-"""A fake Telegram Bot API server on loopback for tests and benchmarks (see server.py)."""
+"""The tests' Telegram: the local Bot API the package ships (bot.localapi), and its fixture."""
 
-from tests.fakebot.objects import FakeUser
-from tests.fakebot.server import (
+from bot.localapi import (
     BOT_USERNAME,
     TOKEN,
     ApiCall,
     BotEvent,
     FakeTelegram,
+    FakeUser,
+    JsonDict,
     button_data,
     buttons,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "BotEvent",
     "FakeTelegram",
     "FakeUser",
+    "JsonDict",
     "button_data",
     "buttons",
 ]

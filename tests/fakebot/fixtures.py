@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.fakebot.server import FakeTelegram
+from bot.localapi import FakeTelegram
 
 
 @pytest.fixture

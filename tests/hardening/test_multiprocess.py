@@ -37,8 +37,7 @@ from tests.bot.world import INSPECTOR, INSPECTOR_EN, MANAGER, TZ, A, B, Row, add
 from tests.digests.conftest import pg_world  # noqa: F401 (fixture)
 from tests.digests.world import BOSS, local, sent_before
 from tests.digests.world import MANAGER_B as ENGLISH_MANAGER
-from tests.fakebot import FakeTelegram, FakeUser
-from tests.fakebot.objects import JsonDict
+from tests.fakebot import FakeTelegram, FakeUser, JsonDict
 from tests.hardening import procs
 from tests.hardening.ledger import entries_at, evidence_at
 from tests.hardening.proxy import RoundRobin

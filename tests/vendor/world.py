@@ -25,8 +25,7 @@ from tests.bot.world import (
     A,
     B,
 )
-from tests.fakebot import FakeUser
-from tests.fakebot.objects import JsonDict
+from tests.fakebot import FakeUser, JsonDict
 
 MANAGER_2 = FakeUser(2001, "Mgr A2", "en")
 VENDOR_B = FakeUser(2002, "Vendor B", "zh")

@@ -24,8 +24,8 @@ from http import HTTPStatus
 import aiohttp
 from aiohttp import web
 
-from tests.fakebot.objects import JsonDict
-from tests.fakebot.state import FakeState
+from bot.localapi.objects import JsonDict
+from bot.localapi.state import FakeState
 
 WEBHOOK_RETRY_SECONDS = 0.1
 SETTLE_POLL_SECONDS = 0.05

@@ -16,10 +16,10 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakebot.faults import FaultInjection
-from tests.fakebot.limits import SENDING
-from tests.fakebot.objects import JsonDict
-from tests.fakebot.state import ARRIVED, ApiCall, ApiError, visible
+from bot.localapi.faults import FaultInjection
+from bot.localapi.limits import SENDING
+from bot.localapi.objects import JsonDict
+from bot.localapi.state import ARRIVED, ApiCall, ApiError, visible
 
 # Fields PTB sends as plain strings; every other field is JSON-encoded.
 _STRING_FIELDS = frozenset(
@@ -48,7 +48,7 @@ class BotApiMethods(FaultInjection):
 
     # -- HTTP ---------------------------------------------------------------------------
 
-    async def _handle_api(self, request: web.Request) -> web.Response:
+    async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         arrived = time.monotonic()
         ARRIVED.set(arrived)  # (aiohttp answers each request in a task of its own)
         method = request.match_info["method"]

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import web
 
-from tests.fakebot.limits import FloodLimits
-from tests.fakebot.objects import FakeUser, JsonDict, now_seconds, photo_sizes
+from bot.localapi.limits import FloodLimits
+from bot.localapi.objects import FakeUser, JsonDict, now_seconds, photo_sizes
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 BOT_ID = 123456789

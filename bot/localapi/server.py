@@ -1,8 +1,8 @@
 """A small fake Telegram Bot API server on loopback, for running the real PTB Application in tests.
 
-It speaks the Bot API over HTTP exactly as PTB calls it (tests.fakebot.methods), long-polls
+It speaks the Bot API over HTTP exactly as PTB calls it (bot.localapi.methods), long-polls
 ``getUpdates``, keeps the messages the bot sent and edited, serves files for ``getFile``
-downloads, and records every request (tests.fakebot.state). Tests inject complete updates and
+downloads, and records every request (bot.localapi.state). Tests inject complete updates and
 wait for what the bot sends back, with the helpers here.
 """
 
@@ -17,10 +17,10 @@ from typing import TypeVar
 
 from aiohttp import web
 
-from tests.fakebot.limits import FloodLimits
-from tests.fakebot.methods import BotApiMethods
-from tests.fakebot.objects import FakeUser, JsonDict, command_entities, now_seconds
-from tests.fakebot.state import (
+from bot.localapi.limits import FloodLimits
+from bot.localapi.methods import BotApiMethods
+from bot.localapi.objects import FakeUser, JsonDict, command_entities, now_seconds
+from bot.localapi.state import (
     BOT_ID,
     BOT_USERNAME,
     TOKEN,
