@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install run test lint bench test-floors
+.PHONY: install run demo test lint bench test-floors
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ run: install
 	$(BIN)/floorbot db upgrade
 	$(BIN)/floorbot run
 
+# Try the whole bot in a browser: no token, no internet (see the README's "Try it").
+demo: install
+	$(BIN)/floorbot demo
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -25,9 +29,15 @@ lint: install
 
 # PostgreSQL: .ci/postgres.sh installs (Debian packages) and starts a throwaway server on
 # loopback and prints FLOORBOT_TEST_POSTGRES_URL. Without it the PostgreSQL tests skip,
-# except on CI (CI=true), where a missing server fails the run.
+# except on CI (CI=true), where a missing server fails the run. The browser tests need Debian's
+# chromium and chromium-driver: .ci/chromium.sh installs them (apt-get) when they are missing.
+# The throwaway server is stopped and removed when the run ends, however it ends.
 test: lint
-	@pg_env="$$(bash .ci/postgres.sh)" || { \
+	@bash .ci/chromium.sh || { \
+	  if [ "$${CI:-}" = "true" ]; then echo "Chromium could not be installed" >&2; exit 1; fi; \
+	  echo "warning: no Chromium; the browser tests will be skipped" >&2; }
+	@trap 'bash .ci/postgres.sh stop >/dev/null 2>&1 || true' EXIT; \
+	pg_env="$$(bash .ci/postgres.sh)" || { \
 	  if [ "$${CI:-}" = "true" ]; then echo "PostgreSQL could not be started" >&2; exit 1; fi; \
 	  echo "warning: no PostgreSQL; its tests will be skipped" >&2; pg_env=""; }; \
 	eval "$$pg_env"; $(BIN)/pytest

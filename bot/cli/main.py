@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "bot.cli.scores",
     "bot.cli.run",
     "bot.cli.health",
+    "bot.cli.demo",
 )
 
 for _name in COMMAND_MODULES:

@@ -290,6 +290,31 @@ class FakeTelegram(BotApiMethods):
         """The current state of a stored message."""
         return copy.deepcopy(self._messages[(chat_id, message_id)])
 
+    def chat(self, chat_id: int) -> list[JsonDict]:
+        """Every message of a chat as it stands now (the user's and the bot's), oldest first."""
+        found = [m for (chat, _), m in self._messages.items() if chat == chat_id]
+        return copy.deepcopy(sorted(found, key=lambda m: int(m["message_id"])))
+
+    @property
+    def version(self) -> int:
+        """Grows whenever a user sends something or the bot sends or edits a message."""
+        return len(self.injected) + len(self.events)
+
+    async def wait_for_change(self, version: int, timeout: float) -> int:  # noqa: ASYNC109
+        """The version once it is past ``version``, or as it is after ``timeout`` seconds."""
+        with contextlib.suppress(AssertionError):
+            await self._wait_until(
+                lambda: self.version if self.version > version else None, timeout, str
+            )
+        return self.version
+
+    def file_content(self, file_id: str) -> bytes:
+        """The bytes of a file the bot sent or a user uploaded (KeyError when unknown)."""
+        stored = self._files.get(file_id)
+        if stored is None:
+            raise KeyError(file_id)
+        return stored.content
+
     def skip_to_end(self, chat_id: int) -> None:
         """Forget what the bot has said in the chat so far (the next wait sees only new output)."""
         self._cursors[chat_id] = len(self.events)

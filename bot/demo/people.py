@@ -1,0 +1,38 @@
+"""The demo's people: one per role, already registered on the demo contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.localapi import FakeUser
+from storage.models import Role
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPerson:
+    """Who the page lets you be: a Telegram user with a role on the demo contract."""
+
+    key: str
+    role: Role
+    zh: str
+    en: str
+    user_id: int
+
+    def user(self, lang: str) -> FakeUser:
+        return FakeUser(self.user_id, self.name(lang), language_code=lang)
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+PEOPLE = (
+    DemoPerson("inspector", Role.INSPECTOR, "王检查员", "Inspector Wang", 710001),
+    DemoPerson("manager", Role.MANAGER, "李经理", "Manager Li", 710002),
+    DemoPerson("vendor_lead", Role.VENDOR_LEAD, "赵组长", "Vendor lead Zhao", 710003),
+)
+# Inspectors who reported before the demo started (they have no chat on the page).
+OTHER_INSPECTORS = (
+    DemoPerson("inspector_2", Role.INSPECTOR, "陈检查员", "Inspector Chen", 710004),
+    DemoPerson("inspector_3", Role.INSPECTOR, "刘检查员", "Inspector Liu", 710005),
+)
+STAFF = ("张三", "李四", "王五", "赵六", "孙七", "周八", "吴九", "郑十")
