@@ -169,7 +169,7 @@ async def refresh_menus(app: FloorApp) -> None:
     services: Services = app.bot_data.services
     default = services.settings.default_language
     async with services.sessions() as session:
-        people = await bq.people_with_roles(session)
+        people = await bq.people_with_roles(session=session)
         books = await contract_books(session, services.rulebooks)
     for found in people:
         await set_menu(app.bot, actor_of(found, default), books)
