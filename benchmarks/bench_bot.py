@@ -74,9 +74,9 @@ def _durable_echo(sessions: SessionFactory) -> Handler:
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         now = dt.datetime.now(dt.UTC)
         async with write_session(sessions) as session:
-            await claim_update(session, update.update_id, now=now)
+            await claim_update(session=session, update_id=update.update_id, now=now)
             event = Event("dress_code", NOW, staff="张三")
-            await record_entry(session, contract_id=A, event=event, now=now)
+            await record_entry(session=session, contract_id=A, event=event, now=now)
         await _echo(update, context)
 
     return handler

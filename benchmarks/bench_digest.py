@@ -87,7 +87,7 @@ async def _seed(services: Services, fake: FakeTelegram, managers: int, contracts
     async with write_session(services.sessions) as session:
         for c in range(contracts):
             await add_contract(
-                session,
+                session=session,
                 contract_id=f"bench-{c:02d}",
                 rulebook_id=RULEBOOK,
                 client="海淀区城管执法局",
@@ -99,17 +99,21 @@ async def _seed(services: Services, fake: FakeTelegram, managers: int, contracts
             for day in range(1, 16):
                 when = dt.datetime(2026, 7, day, 9, 30, tzinfo=TZ)
                 await record_entry(
-                    session, contract_id=f"bench-{c:02d}", event=_event(rng, when), now=when
+                    session=session, contract_id=f"bench-{c:02d}", event=_event(rng, when), now=when
                 )
         for n in range(managers):
             user = FakeUser(FIRST_MANAGER_ID + n, f"Mgr {n}", "zh")
             person = await ensure_person(
-                session, telegram_user_id=user.id, display_name=user.first_name, now=SET_UP
+                session=session, telegram_user_id=user.id, display_name=user.first_name, now=SET_UP
             )
             assert person.id is not None
             contract = f"bench-{n % contracts:02d}"
             await grant_role(
-                session, person_id=person.id, contract_id=contract, role=Role.MANAGER, now=SET_UP
+                session=session,
+                person_id=person.id,
+                contract_id=contract,
+                role=Role.MANAGER,
+                now=SET_UP,
             )
             fake.know(user)
 
@@ -187,7 +191,7 @@ async def assessment(folder: Path, reports: int, rounds: int) -> list[float]:
     contract = "bench-assess"
     async with write_session(services.sessions) as session:
         await add_contract(
-            session,
+            session=session,
             contract_id=contract,
             rulebook_id=RULEBOOK,
             client="海淀区城管执法局",
@@ -201,7 +205,9 @@ async def assessment(folder: Path, reports: int, rounds: int) -> list[float]:
         months = 12
         for _ in range(reports * months):
             when = start + dt.timedelta(seconds=rng.uniform(0, span - 1))
-            await record_entry(session, contract_id=contract, event=_event(rng, when), now=when)
+            await record_entry(
+                session=session, contract_id=contract, event=_event(rng, when), now=when
+            )
     book = services.rulebooks[RULEBOOK]
     period = parse_period(book, ASSESSED)
     out = []

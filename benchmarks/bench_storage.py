@@ -167,7 +167,7 @@ async def measure(
     async def assessment() -> Any:
         async with factory() as session:
             events = await events_for_period(
-                session, contract_id=ASSESSED, book=book, period=period
+                session=session, contract_id=ASSESSED, book=book, period=period
             )
         return assess(book, events, period, now=now)
 
@@ -177,7 +177,9 @@ async def measure(
 
     async def read() -> Any:
         async with factory() as session:
-            return await events_for_period(session, contract_id=ASSESSED, book=book, period=period)
+            return await events_for_period(
+                session=session, contract_id=ASSESSED, book=book, period=period
+            )
 
     result = await assessment()
     groups = await bare()
@@ -233,7 +235,7 @@ async def time_import(
     contract_id = f"bench-import-{int(time.time())}"
     async with db.write_session(factory) as session:
         contract = await add_contract(
-            session,
+            session=session,
             contract_id=contract_id,
             rulebook_id=book.id,
             client="c",
@@ -245,7 +247,7 @@ async def time_import(
     started = time.perf_counter()
     async with db.write_session(factory) as session:
         result = await import_events(
-            session,
+            session=session,
             contract=contract,
             book=book,
             data=data,
@@ -261,7 +263,7 @@ async def time_import(
     started = time.perf_counter()
     async with db.write_session(factory) as session:
         again = await import_events(
-            session,
+            session=session,
             contract=contract,
             book=book,
             data=data,

@@ -114,7 +114,7 @@ async def _prepare(url: str, users: list[FakeUser], contracts: int) -> None:
     async with write_session(services.sessions) as session:
         for contract in ids:
             await add_contract(
-                session,
+                session=session,
                 contract_id=contract,
                 rulebook_id=RULEBOOK,
                 client="client",
@@ -126,12 +126,16 @@ async def _prepare(url: str, users: list[FakeUser], contracts: int) -> None:
             )
         for n, user in enumerate(users):
             person = await ensure_person(
-                session, telegram_user_id=user.id, display_name=user.first_name, now=now
+                session=session, telegram_user_id=user.id, display_name=user.first_name, now=now
             )
             assert person.id is not None
             contract = ids[n % contracts]
             await grant_role(
-                session, person_id=person.id, contract_id=contract, role=Role.MANAGER, now=now
+                session=session,
+                person_id=person.id,
+                contract_id=contract,
+                role=Role.MANAGER,
+                now=now,
             )
     await services.engine.dispose()
 

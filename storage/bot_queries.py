@@ -63,7 +63,7 @@ class ReportRow:
     photos: int
 
 
-async def person_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Person | None:
+async def person_by_telegram_id(*, session: AsyncSession, telegram_user_id: int) -> Person | None:
     statement = select(Person).where(col(Person.telegram_user_id) == telegram_user_id)
     return (await session.exec(statement)).first()
 
@@ -101,37 +101,37 @@ def _collect(rows: Iterable[Sequence[Any]]) -> dict[int, PersonRoles]:
     return found
 
 
-async def person_roles(session: AsyncSession, telegram_user_id: int) -> PersonRoles | None:
+async def person_roles(*, session: AsyncSession, telegram_user_id: int) -> PersonRoles | None:
     """The person with this Telegram id, their roles and rulebooks (one query); None if unknown."""
-    await flush_pending(session)
+    await flush_pending(session=session)
     conn = await session.connection()
     rows = await conn.execute(_PERSON_ROLES, {"telegram_user_id": telegram_user_id})
     found = _collect(rows.all())
     return next(iter(found.values()), None)
 
 
-async def people_with_roles(session: AsyncSession) -> list[PersonRoles]:
+async def people_with_roles(*, session: AsyncSession) -> list[PersonRoles]:
     """Everyone who holds a role, for the per-user command menus."""
     statement = _PEOPLE_ROLES.where(_MEMBERSHIPS.c.id.is_not(None))
     conn = await session.connection()
     return list(_collect((await conn.execute(statement)).all()).values())
 
 
-async def set_language(session: AsyncSession, person: Person, language: str) -> None:
+async def set_language(*, session: AsyncSession, person: Person, language: str) -> None:
     """Remember the language a person chose with /lang."""
     person.language = language
     session.add(person)
     await session.flush()
 
 
-async def lock_chat(session: AsyncSession, chat_id: int) -> None:
+async def lock_chat(*, session: AsyncSession, chat_id: int) -> None:
     """Serialise writes from one chat until the transaction ends.
 
     SQLite write transactions are already serial (BEGIN IMMEDIATE); on PostgreSQL this takes
     a transaction-scoped advisory lock, so two processes handling a double-tapped button of
     the same chat cannot both record.
     """
-    if not on_postgresql(session):
+    if not on_postgresql(session=session):
         return
     conn = await session.connection()
     digest = hashlib.sha256(_LOCK_NAMESPACE + str(chat_id).encode()).digest()
@@ -140,7 +140,7 @@ async def lock_chat(session: AsyncSession, chat_id: int) -> None:
 
 
 async def entry_by_source(
-    session: AsyncSession, *, contract_id: str, chat_id: int, message_id: int
+    *, session: AsyncSession, contract_id: str, chat_id: int, message_id: int
 ) -> Entry | None:
     """The entry recorded from a given Telegram message, if any."""
     statement = select(Entry).where(
@@ -152,7 +152,7 @@ async def entry_by_source(
 
 
 async def active_roster(
-    session: AsyncSession, *, contract_id: str, on: dt.date
+    *, session: AsyncSession, contract_id: str, on: dt.date
 ) -> Sequence[RosterMember]:
     """The contract's staff active on a local date, by name."""
     statement = select(RosterMember).where(
@@ -172,10 +172,10 @@ _ROSTER_MATCH = sa_select(_ROSTER.c.staff_no, _ROSTER.c.name).where(
 
 
 async def roster_match(
-    session: AsyncSession, *, contract_id: str, text: str, on: dt.date
+    *, session: AsyncSession, contract_id: str, text: str, on: dt.date
 ) -> list[StaffMatch]:
     """Active staff whose staff number or name is exactly ``text`` (staff numbers first)."""
-    await flush_pending(session)
+    await flush_pending(session=session)
     conn = await session.connection()
     params = {"contract_id": contract_id, "text": text, "on": on}
     rows = (await conn.execute(_ROSTER_MATCH, params)).all()
@@ -183,7 +183,7 @@ async def roster_match(
 
 
 async def recent_staff(
-    session: AsyncSession, *, contract_id: str, person_id: int, limit: int
+    *, session: AsyncSession, contract_id: str, person_id: int, limit: int
 ) -> list[str]:
     """The staff this inspector reported most recently on the contract, newest first."""
     last = func.max(col(Entry.id)).label("last")
@@ -202,7 +202,7 @@ async def recent_staff(
 
 
 async def item_counts(
-    session: AsyncSession, *, contract_id: str, since: dt.datetime
+    *, session: AsyncSession, contract_id: str, since: dt.datetime
 ) -> dict[str, int]:
     """How often each item was reported on the contract since ``since``."""
     statement = (
@@ -218,15 +218,15 @@ _PERIOD_CLOSED = sa_select(_CLOSED.c.id).where(
 )
 
 
-async def is_period_closed(session: AsyncSession, *, contract_id: str, period: str) -> bool:
+async def is_period_closed(*, session: AsyncSession, contract_id: str, period: str) -> bool:
     """Whether the period's figures are final (a closed period takes no new report)."""
-    await flush_pending(session)
+    await flush_pending(session=session)
     conn = await session.connection()
     params = {"contract_id": contract_id, "period": period}
     return (await conn.execute(_PERIOD_CLOSED, params)).first() is not None
 
 
-async def reports_by(session: AsyncSession, *, person_id: int, limit: int) -> list[ReportRow]:
+async def reports_by(*, session: AsyncSession, person_id: int, limit: int) -> list[ReportRow]:
     """A person's latest reports, newest first, with whether each was voided and its state."""
     statement = (
         select(Entry)
@@ -269,13 +269,13 @@ async def _photo_counts(session: AsyncSession, ids: list[int]) -> dict[int, int]
     return {entry_id: int(n) for entry_id, n in (await session.exec(statement)).all()}
 
 
-async def evidence_of(session: AsyncSession, entry_id: int) -> Sequence[Evidence]:
+async def evidence_of(*, session: AsyncSession, entry_id: int) -> Sequence[Evidence]:
     statement = select(Evidence).where(col(Evidence.entry_id) == entry_id)
     return (await session.exec(statement.order_by(col(Evidence.id)))).all()
 
 
 async def entry_from_message(
-    session: AsyncSession, *, chat_id: int, message_id: int
+    *, session: AsyncSession, chat_id: int, message_id: int
 ) -> Entry | None:
     """The entry recorded from a Telegram message, on whatever contract."""
     statement = select(Entry).where(

@@ -128,7 +128,7 @@ def display_url(url: str) -> str:
 # -- migrations ---------------------------------------------------------------
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(*, connection: Connection | None = None) -> Config:
     """Alembic's configuration, built in code; migrations run on ``connection`` when given."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -145,7 +145,7 @@ def head_revision() -> str:
 
 
 def _upgrade(connection: Connection, revision: str) -> None:
-    command.upgrade(alembic_config(connection), revision)
+    command.upgrade(alembic_config(connection=connection), revision)
 
 
 def _current(connection: Connection) -> str | None:

@@ -34,8 +34,8 @@ class NewDelivery:
 
 
 async def make_run(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     contract_id: str,
     kind: str,
     period: str,
@@ -43,7 +43,7 @@ async def make_run(
     now: dt.datetime,
 ) -> bool:
     """Record that a digest is being made; False when it was made already (by any process)."""
-    statement = (await insert_for(session, DigestRun)).values(
+    statement = (await insert_for(session=session, model=DigestRun)).values(
         contract_id=contract_id, kind=kind, period=period, due_at=due_at, created_at=now
     )
     done = await session.exec(
@@ -52,7 +52,7 @@ async def make_run(
     return bool(done.rowcount == 1)
 
 
-async def runs_since(session: AsyncSession, *, since: dt.datetime) -> set[tuple[str, str, str]]:
+async def runs_since(*, session: AsyncSession, since: dt.datetime) -> set[tuple[str, str, str]]:
     """(contract, kind, period) of every run due at or after ``since``."""
     statement = select(
         col(DigestRun.contract_id), col(DigestRun.kind), col(DigestRun.period)
@@ -61,7 +61,7 @@ async def runs_since(session: AsyncSession, *, since: dt.datetime) -> set[tuple[
 
 
 async def previous_run_due(
-    session: AsyncSession, *, contract_id: str, kind: str, before: dt.datetime
+    *, session: AsyncSession, contract_id: str, kind: str, before: dt.datetime
 ) -> dt.datetime | None:
     """When the contract's previous run of ``kind`` (before ``before``) was due."""
     statement = select(col(DigestRun.due_at)).where(
@@ -72,7 +72,7 @@ async def previous_run_due(
     return (await session.exec(statement.order_by(col(DigestRun.due_at).desc()))).first()
 
 
-async def add_deliveries(session: AsyncSession, rows: Sequence[NewDelivery]) -> int:
+async def add_deliveries(*, session: AsyncSession, rows: Sequence[NewDelivery]) -> int:
     """Pending deliveries, one per recipient; ones that exist already are left as they are."""
     if not rows:
         return 0
@@ -90,14 +90,14 @@ async def add_deliveries(session: AsyncSession, rows: Sequence[NewDelivery]) -> 
         }
         for r in rows
     ]
-    statement = (await insert_for(session, DigestDelivery)).values(values)
+    statement = (await insert_for(session=session, model=DigestDelivery)).values(values)
     keys = ["contract_id", "person_id", "kind", "period"]
     done = await session.exec(statement.on_conflict_do_nothing(index_elements=keys))
     return int(done.rowcount or 0)
 
 
 async def pending_deliveries(
-    session: AsyncSession, *, now: dt.datetime, limit: int
+    *, session: AsyncSession, now: dt.datetime, limit: int
 ) -> list[DigestDelivery]:
     """Deliveries waiting to be sent (and whose retry time has come), oldest due first."""
     statement = (
@@ -114,7 +114,7 @@ async def pending_deliveries(
 
 
 async def claim(
-    session: AsyncSession, *, ids: Sequence[int], token: str, now: dt.datetime
+    *, session: AsyncSession, ids: Sequence[int], token: str, now: dt.datetime
 ) -> list[DigestDelivery]:
     """Take pending deliveries for sending (one UPDATE): only the ones this call took."""
     table = table_of(DigestDelivery)
@@ -137,8 +137,8 @@ async def claim(
 
 
 async def finish(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     ids: Sequence[int],
     state: DeliveryState,
     now: dt.datetime,
@@ -155,7 +155,7 @@ async def finish(
 
 
 async def renew_claim(
-    session: AsyncSession, *, ids: Sequence[int], token: str, now: dt.datetime
+    *, session: AsyncSession, ids: Sequence[int], token: str, now: dt.datetime
 ) -> bool:
     """The sender still holds these deliveries (claimed with ``token``); False when it lost them."""
     table = table_of(DigestDelivery)
@@ -172,7 +172,7 @@ async def renew_claim(
 
 
 async def retry_later(
-    session: AsyncSession, *, ids: Sequence[int], token: str, at: dt.datetime, error: str
+    *, session: AsyncSession, ids: Sequence[int], token: str, at: dt.datetime, error: str
 ) -> None:
     """Put claimed deliveries back as pending until ``at`` (Telegram or the network failed)."""
     table = table_of(DigestDelivery)
@@ -195,7 +195,7 @@ class Reclaimed:
 
 
 async def reclaim_stale(
-    session: AsyncSession, *, claimed_before: dt.datetime, max_attempts: int
+    *, session: AsyncSession, claimed_before: dt.datetime, max_attempts: int
 ) -> list[Reclaimed]:
     """Deliveries claimed before ``claimed_before`` and never renewed: pending again, to be sent
     again; ``unknown`` (never sent again) once they have been claimed ``max_attempts`` times."""
@@ -231,7 +231,7 @@ async def _reset(
 
 
 async def deliveries_of(
-    session: AsyncSession, *, contract_id: str, kind: str, period: str
+    *, session: AsyncSession, contract_id: str, kind: str, period: str
 ) -> list[DigestDelivery]:
     """Every delivery of one digest (or request), by person."""
     statement = select(DigestDelivery).where(

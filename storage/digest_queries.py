@@ -71,7 +71,7 @@ def _recipient(person: Person) -> Recipient:
     return Recipient(person.id, person.telegram_user_id, person.display_name, person.language)
 
 
-async def insert_for(session: AsyncSession, model: type[Any]) -> Any:
+async def insert_for(*, session: AsyncSession, model: type[Any]) -> Any:
     """INSERT for the session's dialect (both have on_conflict_do_nothing)."""
     conn = await session.connection()
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
@@ -88,7 +88,7 @@ def wants(role_names: Collection[str], subscription: DigestSubscription | None, 
     return SUBSCRIBED_BY_DEFAULT.value in role_names
 
 
-async def recipients(session: AsyncSession, *, contract_id: str, kind: str) -> list[Recipient]:
+async def recipients(*, session: AsyncSession, contract_id: str, kind: str) -> list[Recipient]:
     """The people who get the contract's ``kind`` digests (daily or period), minus blocked ones."""
     statement = (
         select(Person, col(Membership.role), DigestSubscription)
@@ -117,7 +117,7 @@ async def recipients(session: AsyncSession, *, contract_id: str, kind: str) -> l
 
 
 async def people_with_roles(
-    session: AsyncSession, *, contract_id: str, roles: Iterable[Role]
+    *, session: AsyncSession, contract_id: str, roles: Iterable[Role]
 ) -> list[Recipient]:
     """Everyone holding one of ``roles`` on the contract who has not blocked the bot."""
     statement = (
@@ -136,10 +136,12 @@ async def people_with_roles(
 
 
 async def silent_inspectors(
-    session: AsyncSession, *, contract_id: str, since: dt.datetime
+    *, session: AsyncSession, contract_id: str, since: dt.datetime
 ) -> list[Recipient]:
     """The contract's inspectors who have recorded nothing on it since ``since``."""
-    inspectors = await people_with_roles(session, contract_id=contract_id, roles=[Role.INSPECTOR])
+    inspectors = await people_with_roles(
+        session=session, contract_id=contract_id, roles=[Role.INSPECTOR]
+    )
     statement = select(col(Entry.reported_by_id)).where(
         col(Entry.contract_id) == contract_id, col(Entry.created_at) >= since
     )
@@ -148,7 +150,7 @@ async def silent_inspectors(
 
 
 async def subscription_of(
-    session: AsyncSession, *, person_id: int, contract_id: str
+    *, session: AsyncSession, person_id: int, contract_id: str
 ) -> DigestSubscription | None:
     statement = select(DigestSubscription).where(
         col(DigestSubscription.person_id) == person_id,
@@ -158,8 +160,8 @@ async def subscription_of(
 
 
 async def subscribe(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     person_id: int,
     contract_id: str,
     daily: bool,
@@ -167,7 +169,7 @@ async def subscribe(
     now: dt.datetime,
 ) -> DigestSubscription:
     """Set a person's digests on a contract (the row is made on first change)."""
-    found = await subscription_of(session, person_id=person_id, contract_id=contract_id)
+    found = await subscription_of(session=session, person_id=person_id, contract_id=contract_id)
     if found is None:
         found = DigestSubscription(
             person_id=person_id, contract_id=contract_id, daily=daily, period=period, updated_at=now
@@ -175,7 +177,7 @@ async def subscribe(
     found.daily, found.period, found.updated_at = daily, period, now
     session.add(found)
     await audit(
-        session,
+        session=session,
         actor=f"person:{person_id}",
         action="digest.subscribe",
         subject=f"contract:{contract_id}",
@@ -190,19 +192,21 @@ async def subscribe(
 # -- blocked chats --------------------------------------------------------------------------
 
 
-async def block(session: AsyncSession, *, person_id: int, now: dt.datetime) -> None:
+async def block(*, session: AsyncSession, person_id: int, now: dt.datetime) -> None:
     """Mark a person as having blocked the bot (pushed messages skip them)."""
-    statement = (await insert_for(session, BlockedChat)).values(person_id=person_id, blocked_at=now)
+    statement = (await insert_for(session=session, model=BlockedChat)).values(
+        person_id=person_id, blocked_at=now
+    )
     await session.exec(statement.on_conflict_do_nothing(index_elements=["person_id"]))
 
 
-async def unblock(session: AsyncSession, *, person_id: int) -> bool:
+async def unblock(*, session: AsyncSession, person_id: int) -> bool:
     """The person wrote to the bot again: push to them again. True when they were marked."""
     statement = delete(table_of(BlockedChat)).where(table_of(BlockedChat).c.person_id == person_id)
     return bool((await session.exec(statement)).rowcount)
 
 
-async def blocked_people(session: AsyncSession) -> dict[int, int]:
+async def blocked_people(*, session: AsyncSession) -> dict[int, int]:
     """Telegram user id → person id of everyone marked as having blocked the bot."""
     statement = select(col(Person.telegram_user_id), col(Person.id)).join(
         BlockedChat, col(BlockedChat.person_id) == col(Person.id)
@@ -214,8 +218,8 @@ async def blocked_people(session: AsyncSession) -> dict[int, int]:
 
 
 async def close_period(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     contract_id: str,
     period: str,
     rulebook_version: int,
@@ -224,7 +228,7 @@ async def close_period(
     now: dt.datetime,
 ) -> bool:
     """Close a period with the figures sent; False when it was closed already."""
-    statement = (await insert_for(session, ClosedPeriod)).values(
+    statement = (await insert_for(session=session, model=ClosedPeriod)).values(
         contract_id=contract_id,
         period=period,
         rulebook_version=rulebook_version,
@@ -238,7 +242,7 @@ async def close_period(
     return bool(done.rowcount == 1)
 
 
-async def closed_periods(session: AsyncSession, *, contract_id: str) -> dict[str, ClosedPeriod]:
+async def closed_periods(*, session: AsyncSession, contract_id: str) -> dict[str, ClosedPeriod]:
     """The contract's closed periods by label."""
     statement = select(ClosedPeriod).where(col(ClosedPeriod.contract_id) == contract_id)
     return {c.period: c for c in (await session.exec(statement)).all()}
@@ -274,7 +278,7 @@ async def _standing(session: AsyncSession, entries: Sequence[Entry]) -> list[Led
 
 
 async def entries_between(
-    session: AsyncSession, *, contract_id: str, start: dt.datetime, end: dt.datetime
+    *, session: AsyncSession, contract_id: str, start: dt.datetime, end: dt.datetime
 ) -> list[LedgerRow]:
     """The contract's standing entries that occurred in [start, end), in time order."""
     statement = select(Entry).where(
@@ -287,7 +291,7 @@ async def entries_between(
 
 
 async def recorded_between(
-    session: AsyncSession, *, contract_id: str, after: dt.datetime, until: dt.datetime
+    *, session: AsyncSession, contract_id: str, after: dt.datetime, until: dt.datetime
 ) -> list[LedgerRow]:
     """The contract's standing entries recorded in (after, until], in the order recorded."""
     statement = select(Entry).where(
@@ -302,8 +306,8 @@ async def recorded_between(
 
 
 async def set_schedule(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     contract: Contract,
     schedule: Mapping[str, str],
     actor: str,
@@ -314,7 +318,7 @@ async def set_schedule(
     contract.schedule = dict(schedule)
     session.add(contract)
     await audit(
-        session,
+        session=session,
         actor=actor,
         action="contract.schedule",
         subject=f"contract:{contract.id}",
@@ -325,7 +329,7 @@ async def set_schedule(
     await session.flush()
 
 
-async def names_of(session: AsyncSession, person_ids: Collection[int]) -> dict[int, str]:
+async def names_of(*, session: AsyncSession, person_ids: Collection[int]) -> dict[int, str]:
     """Display names by person id."""
     if not person_ids:
         return {}

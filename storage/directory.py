@@ -46,8 +46,8 @@ def _check_zone(name: str) -> None:
 
 
 async def add_contract(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     contract_id: str,
     rulebook_id: str,
     client: str,
@@ -79,10 +79,10 @@ async def add_contract(
         created_at=now,
         recording_since=since,
     )
-    await add_row(session, contract)  # before the audit row that refers to it
+    await add_row(session=session, row=contract)  # before the audit row that refers to it
     detail = {"rulebook": rulebook_id, "timezone": timezone, "recording_since": since.isoformat()}
     await audit(
-        session,
+        session=session,
         actor=actor,
         action="contract.add",
         subject=f"contract:{contract_id}",
@@ -94,7 +94,7 @@ async def add_contract(
     return contract
 
 
-async def get_contract(session: AsyncSession, contract_id: str) -> Contract:
+async def get_contract(*, session: AsyncSession, contract_id: str) -> Contract:
     """The contract, or NotFoundError saying how to list or add one."""
     contract = await session.get(Contract, contract_id)
     if contract is None:
@@ -105,7 +105,7 @@ async def get_contract(session: AsyncSession, contract_id: str) -> Contract:
     return contract
 
 
-async def list_contracts(session: AsyncSession) -> Sequence[Contract]:
+async def list_contracts(*, session: AsyncSession) -> Sequence[Contract]:
     return (await session.exec(select(Contract).order_by(col(Contract.id)))).all()
 
 
@@ -113,8 +113,8 @@ async def list_contracts(session: AsyncSession) -> Sequence[Contract]:
 
 
 async def ensure_person(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     telegram_user_id: int,
     display_name: str,
     now: dt.datetime,
@@ -130,17 +130,17 @@ async def ensure_person(
             language=language,
             created_at=now,
         )
-        await add_row(session, person)
+        await add_row(session=session, row=person)
     return person
 
 
-async def memberships_of(session: AsyncSession, person_id: int) -> Sequence[Membership]:
+async def memberships_of(*, session: AsyncSession, person_id: int) -> Sequence[Membership]:
     statement = select(Membership).where(col(Membership.person_id) == person_id)
     return (await session.exec(statement.order_by(col(Membership.contract_id)))).all()
 
 
 async def grant_role(
-    session: AsyncSession, *, person_id: int, contract_id: str, role: Role, now: dt.datetime
+    *, session: AsyncSession, person_id: int, contract_id: str, role: Role, now: dt.datetime
 ) -> Membership:
     """Give a person a role on a contract (idempotent)."""
     statement = select(Membership).where(
@@ -154,15 +154,15 @@ async def grant_role(
     membership = Membership(
         person_id=person_id, contract_id=contract_id, role=role.value, created_at=now
     )
-    return await add_row(session, membership)
+    return await add_row(session=session, row=membership)
 
 
 # -- invites --------------------------------------------------------------------------
 
 
 async def create_invite(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     contract_id: str,
     role: Role,
     expires_at: dt.datetime,
@@ -171,7 +171,7 @@ async def create_invite(
     created_by_id: int | None = None,
 ) -> Invite:
     """A new single-use invite code (unguessable: ``secrets``) for a role on a contract."""
-    await get_contract(session, contract_id)
+    await get_contract(session=session, contract_id=contract_id)
     if expires_at <= now:
         raise InvalidInputError("an invite must expire after it is made")
     invite = Invite(
@@ -186,7 +186,7 @@ async def create_invite(
     session.add(invite)
     detail = {"role": role.value, "expires_at": expires_at.isoformat()}
     await audit(
-        session,
+        session=session,
         actor=created_via,
         action="invite.create",
         subject=f"contract:{contract_id}",
@@ -199,7 +199,7 @@ async def create_invite(
 
 
 async def redeem_invite(
-    session: AsyncSession, *, code: str, person_id: int, now: dt.datetime
+    *, session: AsyncSession, code: str, person_id: int, now: dt.datetime
 ) -> Membership:
     """Use an invite once: grant its role to the person, or InviteError saying why not."""
     invite = await session.get(Invite, code)
@@ -219,7 +219,7 @@ async def redeem_invite(
     await session.refresh(invite)
     role = Role(invite.role)
     await audit(
-        session,
+        session=session,
         actor=f"person:{person_id}",
         action="invite.redeem",
         subject=f"contract:{invite.contract_id}",
@@ -228,5 +228,5 @@ async def redeem_invite(
         now=now,
     )
     return await grant_role(
-        session, person_id=person_id, contract_id=invite.contract_id, role=role, now=now
+        session=session, person_id=person_id, contract_id=invite.contract_id, role=role, now=now
     )

@@ -107,8 +107,8 @@ def _is_correction(action: EntryAction) -> bool:
 
 
 async def entries_in_period(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     contract_id: str,
     period: Period,
     items: Collection[str] | None = None,
@@ -125,7 +125,7 @@ async def entries_in_period(
     return await _views(session, list((await session.exec(ordered)).all()))
 
 
-async def entry_view(session: AsyncSession, entry_id: int) -> EntryView | None:
+async def entry_view(*, session: AsyncSession, entry_id: int) -> EntryView | None:
     """One entry as it stands now; None when there is no such entry."""
     entry = await session.get(Entry, entry_id)
     if entry is None:
@@ -168,7 +168,7 @@ async def _photo_counts(session: AsyncSession, ids: list[int]) -> dict[int, int]
 
 
 async def open_disputes(
-    session: AsyncSession, contract_id: str, period: Period
+    *, session: AsyncSession, contract_id: str, period: Period
 ) -> list[OpenDispute]:
     """The disputes still open about the contract's entries in the period, oldest first.
 
@@ -188,14 +188,14 @@ async def open_disputes(
     return [OpenDispute(d, e) for d, e in (await session.exec(statement)).all()]
 
 
-async def get_dispute(session: AsyncSession, dispute_id: int) -> Dispute | None:
+async def get_dispute(*, session: AsyncSession, dispute_id: int) -> Dispute | None:
     """A dispute as stored now (read again from the database, not from the session's cache)."""
     statement = select(Dispute).where(col(Dispute.id) == dispute_id)
     return (await session.exec(statement.execution_options(populate_existing=True))).first()
 
 
 async def add_dispute(
-    session: AsyncSession, *, entry: Entry, reason: str, opened_by_id: int, now: dt.datetime
+    *, session: AsyncSession, entry: Entry, reason: str, opened_by_id: int, now: dt.datetime
 ) -> Dispute:
     """Open a dispute about an entry; DisputeExists when one is already open."""
     assert entry.id is not None
@@ -217,8 +217,8 @@ async def add_dispute(
 
 
 async def settle(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     dispute_id: int,
     status: DisputeStatus,
     resolved_by_id: int,
@@ -242,8 +242,8 @@ async def settle(
 
 
 async def add_dispute_photo(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     dispute: Dispute,
     file_id: str,
     sha256: str,
@@ -252,7 +252,7 @@ async def add_dispute_photo(
 ) -> None:
     """Keep a photo the vendor lead sent with a dispute (in the append-only audit log)."""
     await audit(
-        session,
+        session=session,
         actor=f"person:{actor_id}",
         action=DISPUTE_PHOTO,
         subject=f"dispute:{dispute.id}",
@@ -262,7 +262,7 @@ async def add_dispute_photo(
     )
 
 
-async def dispute_photos(session: AsyncSession, dispute: Dispute) -> list[str]:
+async def dispute_photos(*, session: AsyncSession, dispute: Dispute) -> list[str]:
     """The Telegram file ids of the photos sent with a dispute, in the order they came."""
     statement = (
         select(AuditRecord)
@@ -277,7 +277,7 @@ async def dispute_photos(session: AsyncSession, dispute: Dispute) -> list[str]:
 
 
 async def closed_period(
-    session: AsyncSession, *, contract_id: str, label: str
+    *, session: AsyncSession, contract_id: str, label: str
 ) -> ClosedPeriod | None:
     """The closed period's row (its figures and when it was closed), or None while it is open."""
     statement = select(ClosedPeriod).where(
@@ -289,7 +289,7 @@ async def closed_period(
 # -- people -----------------------------------------------------------------------------
 
 
-async def people_with_role(session: AsyncSession, *, contract_id: str, role: Role) -> list[Person]:
+async def people_with_role(*, session: AsyncSession, contract_id: str, role: Role) -> list[Person]:
     """Everyone holding ``role`` on the contract, by id."""
     statement = (
         select(Person)
@@ -300,5 +300,5 @@ async def people_with_role(session: AsyncSession, *, contract_id: str, role: Rol
     return list((await session.exec(statement)).all())
 
 
-async def person_by_id(session: AsyncSession, person_id: int | None) -> Person | None:
+async def person_by_id(*, session: AsyncSession, person_id: int | None) -> Person | None:
     return None if person_id is None else await session.get(Person, person_id)

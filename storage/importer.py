@@ -97,8 +97,8 @@ async def _previous_import(
 
 
 async def import_events(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     contract: Contract,
     book: Rulebook,
     data: bytes,
@@ -135,7 +135,7 @@ async def import_events(
         created_by=actor,
         created_at=now,
     )
-    await add_row(session, batch)
+    await add_row(session=session, row=batch)
     assert batch.id is not None
     await _insert_entries(session, contract.id, fresh, batch.id, now)
     detail = {
@@ -146,7 +146,7 @@ async def import_events(
         "outside_term": len(skipped),
     }
     await audit(
-        session,
+        session=session,
         actor=actor,
         action="entries.import",
         subject=f"import_batch:{batch.id}",

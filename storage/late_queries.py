@@ -16,7 +16,7 @@ from storage.queries import table_of
 
 
 async def late_by_source(
-    session: AsyncSession, *, contract_id: str, chat_id: int, message_id: int
+    *, session: AsyncSession, contract_id: str, chat_id: int, message_id: int
 ) -> LateReport | None:
     """The late report a Telegram message already made, if any."""
     statement = select(LateReport).where(
@@ -27,15 +27,15 @@ async def late_by_source(
     return (await session.exec(statement)).first()
 
 
-async def late_report(session: AsyncSession, late_id: int) -> LateReport | None:
+async def late_report(*, session: AsyncSession, late_id: int) -> LateReport | None:
     """A late report as stored now (read again, not from the session's cache)."""
     statement = select(LateReport).where(col(LateReport.id) == late_id)
     return (await session.exec(statement.execution_options(populate_existing=True))).first()
 
 
 async def decide_late(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     late_id: int,
     status: LateReportStatus,
     person_id: int,
@@ -51,14 +51,14 @@ async def decide_late(
     return bool((await session.exec(statement)).rowcount == 1)
 
 
-async def link_entry(session: AsyncSession, *, late_id: int, entry_id: int) -> None:
+async def link_entry(*, session: AsyncSession, late_id: int, entry_id: int) -> None:
     """Remember the entry an approved late report became."""
     table = table_of(LateReport)
     await session.exec(update(table).where(table.c.id == late_id).values(entry_id=entry_id))
 
 
 async def approved_between(
-    session: AsyncSession, *, contract_id: str, after: dt.datetime, until: dt.datetime
+    *, session: AsyncSession, contract_id: str, after: dt.datetime, until: dt.datetime
 ) -> list[LateReport]:
     """Late reports of the contract approved in (after, until], in the order decided."""
     statement = select(LateReport).where(

@@ -20,7 +20,7 @@ _NAMESPACE = b"floorbot.contract:"
 KEY_BYTES = 8
 
 
-def on_postgresql(session: AsyncSession) -> bool:
+def on_postgresql(*, session: AsyncSession) -> bool:
     """Whether the session works on PostgreSQL (its bind, when it has one, says at once)."""
     bind = session.bind
     dialect = bind.dialect if bind is not None else session.get_bind().dialect
@@ -33,9 +33,9 @@ def contract_key(contract_id: str) -> int:
     return int.from_bytes(digest[:KEY_BYTES], "big", signed=True)
 
 
-async def lock_contract(session: AsyncSession, contract_id: str) -> None:
+async def lock_contract(*, session: AsyncSession, contract_id: str) -> None:
     """Hold the contract's lock until the transaction ends (PostgreSQL; no statement on SQLite)."""
-    if not on_postgresql(session):
+    if not on_postgresql(session=session):
         return
     conn = await session.connection()
     await conn.execute(

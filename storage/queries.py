@@ -67,13 +67,13 @@ def table_of(model: type[SQLModel]) -> Table:
     return cast(Table, inspect(model).local_table)
 
 
-def dialect_name(session: AsyncSession) -> str:
+def dialect_name(*, session: AsyncSession) -> str:
     """The database the session works on: "sqlite" or "postgresql"."""
     bind = session.bind
     return (bind if bind is not None else session.get_bind()).dialect.name
 
 
-async def add_row(session: AsyncSession, row: RowT) -> RowT:
+async def add_row(*, session: AsyncSession, row: RowT) -> RowT:
     """Insert one model row at once (its generated id filled in) and return it."""
     session.add(row)
     await session.flush()
@@ -100,7 +100,7 @@ _CLAIM = {
 }
 
 
-async def flush_pending(session: AsyncSession) -> None:
+async def flush_pending(*, session: AsyncSession) -> None:
     """Send the session's pending changes, if it holds any (before a Core statement)."""
     if session.new or session.dirty or session.deleted:
         await session.flush()
@@ -121,8 +121,8 @@ def _require_quantity(quantity: Decimal) -> None:
 
 
 async def audit(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     actor: str,
     action: str,
     subject: str,
@@ -132,7 +132,7 @@ async def audit(
 ) -> None:
     """Add one line to the audit log (pending rows it may refer to are flushed first)."""
     line = {"at": now, "actor": actor, "contract_id": contract_id, "action": action}
-    await flush_pending(session)
+    await flush_pending(session=session)
     await session.exec(_ADD_AUDIT, params={"subject": subject, "detail": detail or {}, **line})
 
 
@@ -156,8 +156,8 @@ def entry_row(contract_id: str, event: Event, now: dt.datetime, **origin: Any) -
 
 
 async def record_entry(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     contract_id: str,
     event: Event,
     now: dt.datetime,
@@ -178,13 +178,13 @@ async def record_entry(
         source_chat_id=source_chat_id,
         source_message_id=source_message_id,
     )
-    await flush_pending(session)
+    await flush_pending(session=session)
     return int((await session.exec(_ADD_ENTRY, params=fields)).scalar_one())
 
 
 async def add_evidence(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     entry_id: int,
     telegram_file_id: str,
     sha256: str,
@@ -201,17 +201,17 @@ async def add_evidence(
         "sha256": sha256,
         "created_at": now,
     }
-    await flush_pending(session)
+    await flush_pending(session=session)
     evidence_id = (await session.exec(_ADD_EVIDENCE, params=fields)).scalar_one()
     return Evidence(id=evidence_id, **fields)
 
 
 async def claim_update(
-    session: AsyncSession, update_id: int, *, now: dt.datetime | None = None
+    *, session: AsyncSession, update_id: int, now: dt.datetime | None = None
 ) -> bool:
     """Mark a Telegram update as processed; False when it already was (a redelivery)."""
-    claim = _CLAIM[dialect_name(session)]
-    await flush_pending(session)
+    claim = _CLAIM[dialect_name(session=session)]
+    await flush_pending(session=session)
     params = {"update_id": update_id, "processed_at": now or _utc_now()}
     return (await session.exec(claim, params=params)).rowcount == 1
 
@@ -243,7 +243,7 @@ def _status(entry: Entry, actions: Sequence[EntryAction]) -> EntryStatus:
     return EntryStatus(entry, tuple(actions), voided, quantity, value, state)
 
 
-async def entry_status(session: AsyncSession, entry_id: int) -> EntryStatus:
+async def entry_status(*, session: AsyncSession, entry_id: int) -> EntryStatus:
     """The entry, every action on it in order, and what they add up to."""
     entry = await session.get(Entry, entry_id)
     if entry is None:
@@ -267,7 +267,7 @@ async def _act(
 ) -> EntryAction:
     if not reason.strip():
         raise InvalidInputError("say why: an action on an entry needs a reason")
-    status = await entry_status(session, entry_id)
+    status = await entry_status(session=session, entry_id=entry_id)
     if status.voided:
         raise InvalidInputError(f"entry {entry_id} is void; record a new entry instead")
     action = EntryAction(
@@ -285,7 +285,7 @@ async def _act(
     detail = {"reason": action.reason, "state": action.state, "value": value}
     detail["quantity"] = str(quantity) if quantity is not None else None
     await audit(
-        session,
+        session=session,
         actor=f"person:{actor_id}",
         action=f"entry.{kind.value}",
         subject=f"entry:{entry_id}",
@@ -298,7 +298,7 @@ async def _act(
 
 
 async def void_entry(
-    session: AsyncSession, *, entry_id: int, actor_id: int, reason: str, now: dt.datetime
+    *, session: AsyncSession, entry_id: int, actor_id: int, reason: str, now: dt.datetime
 ) -> EntryAction:
     """Void an entry: it stops counting; the entry and the void both stay on record."""
     return await _act(
@@ -307,8 +307,8 @@ async def void_entry(
 
 
 async def correct_entry(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     entry_id: int,
     quantity: Decimal,
     value: str | None,
@@ -331,8 +331,8 @@ async def correct_entry(
 
 
 async def change_state(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     entry_id: int,
     state: EntryState,
     actor_id: int,
@@ -450,7 +450,7 @@ def _merge(
 
 
 async def events_for_period(
-    session: AsyncSession, *, contract_id: str, book: Rulebook, period: Period
+    *, session: AsyncSession, contract_id: str, book: Rulebook, period: Period
 ) -> list[Event]:
     """The contract's active events in the period, as the engine takes them."""
     # Deduction, bonus, fee and rating items come aggregated by (item, value) with their

@@ -30,7 +30,7 @@ SOURCE_LENGTH = 2000
 
 async def record_of(*, session: AsyncSession, contract_id: str) -> Record:
     """What scoring.history needs: when recording began and the scores given before it."""
-    contract = await get_contract(session, contract_id)
+    contract = await get_contract(session=session, contract_id=contract_id)
     given = await given_scores(session=session, contract_id=contract_id)
     return Record(contract.recording_since, {g.period: g.score for g in given})
 
@@ -54,7 +54,7 @@ async def give_score(
     replace: bool = False,
 ) -> GivenScore:
     """Enter the score of a period before recording began (InvalidInputError saying why not)."""
-    contract = await get_contract(session, contract_id)
+    contract = await get_contract(session=session, contract_id=contract_id)
     if book.score is None:
         raise InvalidInputError(f"contract {contract_id} has no score to give (rulebook {book.id})")
     try:
@@ -94,8 +94,8 @@ async def give_score(
         row = existing
     else:
         row = await add_row(
-            session,
-            GivenScore(
+            session=session,
+            row=GivenScore(
                 contract_id=contract_id,
                 period=period.label,
                 score=score,
@@ -105,7 +105,7 @@ async def give_score(
             ),
         )
     await audit(
-        session,
+        session=session,
         actor=actor,
         action="score.give",
         subject=f"contract:{contract_id}",
@@ -132,12 +132,12 @@ async def set_recording_since(
     *, session: AsyncSession, contract_id: str, since: dt.date, actor: str, now: dt.datetime
 ) -> Contract:
     """Move the day recording began (earlier once the paper months' findings are imported)."""
-    contract = await get_contract(session, contract_id)
+    contract = await get_contract(session=session, contract_id=contract_id)
     was = contract.recording_since
     contract.recording_since = since
     session.add(contract)
     await audit(
-        session,
+        session=session,
         actor=actor,
         action="contract.recording_since",
         subject=f"contract:{contract_id}",

@@ -126,15 +126,15 @@ def _same(member: RosterMember, row: RosterRow) -> bool:
 
 
 async def import_roster(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     contract_id: str,
     rows: Sequence[RosterRow],
     now: dt.datetime,
     actor: str,
 ) -> RosterImport:
     """Add new staff numbers and update the others; nobody is removed (set active_to)."""
-    existing = {m.staff_no: m for m in await list_roster(session, contract_id=contract_id)}
+    existing = {m.staff_no: m for m in await list_roster(session=session, contract_id=contract_id)}
     added = updated = 0
     for row in rows:
         member = existing.get(row.staff_no)
@@ -158,7 +158,7 @@ async def _audit_import(
 ) -> None:
     detail = {"added": result.added, "updated": result.updated, "unchanged": result.unchanged}
     await audit(
-        session,
+        session=session,
         actor=actor,
         action="roster.import",
         subject=f"contract:{contract_id}",
@@ -178,6 +178,6 @@ def _fields(row: RosterRow) -> dict[str, Any]:
     }
 
 
-async def list_roster(session: AsyncSession, *, contract_id: str) -> Sequence[RosterMember]:
+async def list_roster(*, session: AsyncSession, contract_id: str) -> Sequence[RosterMember]:
     statement = select(RosterMember).where(col(RosterMember.contract_id) == contract_id)
     return (await session.exec(statement.order_by(col(RosterMember.staff_no)))).all()

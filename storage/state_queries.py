@@ -33,7 +33,7 @@ class ChatKey:
 
 
 async def load(
-    session: AsyncSession, key: ChatKey, kind: str, *, now: dt.datetime
+    *, session: AsyncSession, key: ChatKey, kind: str, now: dt.datetime
 ) -> dict[str, Any] | None:
     """The row's data; None when there is none or it has expired."""
     statement = select(col(ConversationState.data)).where(
@@ -47,11 +47,11 @@ async def load(
 
 
 async def save(
+    *,
     session: AsyncSession,
     key: ChatKey,
     kind: str,
     data: dict[str, Any],
-    *,
     now: dt.datetime,
     expires_at: dt.datetime,
 ) -> None:
@@ -67,7 +67,7 @@ async def save(
     await session.exec(statement)
 
 
-async def remove(session: AsyncSession, key: ChatKey, kind: str) -> bool:
+async def remove(*, session: AsyncSession, key: ChatKey, kind: str) -> bool:
     """Delete the row; whether there was one."""
     result = await session.exec(
         delete(ConversationState).where(
@@ -80,7 +80,7 @@ async def remove(session: AsyncSession, key: ChatKey, kind: str) -> bool:
 
 
 async def expired(
-    session: AsyncSession, *, now: dt.datetime, limit: int
+    *, session: AsyncSession, now: dt.datetime, limit: int
 ) -> Sequence[ConversationState]:
     """Rows past their expiry, oldest first."""
     statement = (
@@ -93,7 +93,7 @@ async def expired(
 
 
 async def remove_if_expired(
-    session: AsyncSession, row: ConversationState, *, now: dt.datetime
+    *, session: AsyncSession, row: ConversationState, now: dt.datetime
 ) -> bool:
     """Delete one expired row unless it was renewed meanwhile; whether it was deleted."""
     result = await session.exec(
@@ -107,7 +107,7 @@ async def remove_if_expired(
     return bool(result.rowcount)
 
 
-async def open_kinds(session: AsyncSession, key: ChatKey, *, now: dt.datetime) -> frozenset[str]:
+async def open_kinds(*, session: AsyncSession, key: ChatKey, now: dt.datetime) -> frozenset[str]:
     """The kinds of unfinished work the user has in the chat (expired rows left out)."""
     statement = select(col(ConversationState.kind)).where(
         col(ConversationState.chat_id) == key.chat_id,
@@ -117,7 +117,7 @@ async def open_kinds(session: AsyncSession, key: ChatKey, *, now: dt.datetime) -
     return frozenset((await session.exec(statement)).all())
 
 
-async def processed(session: AsyncSession, update_id: int) -> bool:
+async def processed(*, session: AsyncSession, update_id: int) -> bool:
     """Whether a Telegram update was handled already (its id claimed)."""
     statement = select(col(ProcessedUpdate.update_id)).where(
         col(ProcessedUpdate.update_id) == update_id

@@ -93,7 +93,7 @@ async def contracts(engine: AsyncEngine, books: Mapping[str, Rulebook]) -> Check
     """Every contract's rulebook is among the loaded ones."""
     try:
         async with AsyncSession(engine) as session:
-            found = await list_contracts(session)
+            found = await list_contracts(session=session)
     except (DBAPIError, SQLAlchemyError, OSError) as exc:
         return Check("contracts", False, f"unknown: {_reason(exc)}")
     missing = sorted(f"{c.id} ({c.rulebook_id})" for c in found if c.rulebook_id not in books)

@@ -83,9 +83,9 @@ def import_command(
     async def work(engine: AsyncEngine) -> ImportResult:
         factory = session_factory(engine)
         async with factory() if dry_run else write_session(factory) as session:
-            found = await get_contract(session, contract)
+            found = await get_contract(session=session, contract_id=contract)
             return await import_events(
-                session,
+                session=session,
                 contract=found,
                 book=_book_for(found),
                 data=data,
@@ -161,9 +161,9 @@ def roster_import(
 
     async def work(engine: AsyncEngine) -> RosterImport:
         async with write_session(session_factory(engine)) as session:
-            await get_contract(session, contract)
+            await get_contract(session=session, contract_id=contract)
             return await import_roster(
-                session, contract_id=contract, rows=rows, now=_now(), actor=cli_actor()
+                session=session, contract_id=contract, rows=rows, now=_now(), actor=cli_actor()
             )
 
     result = run_on_database(work)
@@ -178,8 +178,8 @@ def roster_list(contract: ContractOption) -> None:
 
     async def work(engine: AsyncEngine) -> list[RosterMember]:
         async with session_factory(engine)() as session:
-            await get_contract(session, contract)
-            return list(await list_roster(session, contract_id=contract))
+            await get_contract(session=session, contract_id=contract)
+            return list(await list_roster(session=session, contract_id=contract))
 
     members = run_on_database(work)
     if not members:
@@ -250,7 +250,7 @@ def contract_add(
     async def work(engine: AsyncEngine) -> Contract:
         async with write_session(session_factory(engine)) as session:
             return await add_contract(
-                session,
+                session=session,
                 contract_id=contract_id,
                 rulebook_id=book.id,
                 client=client or book.contract.client.zh,
@@ -304,7 +304,7 @@ def contract_list() -> None:
 
     async def work(engine: AsyncEngine) -> list[Contract]:
         async with session_factory(engine)() as session:
-            return list(await list_contracts(session))
+            return list(await list_contracts(session=session))
 
     contracts = run_on_database(work)
     if not contracts:
@@ -348,14 +348,14 @@ def invite(
     async def work(engine: AsyncEngine) -> tuple[Invite, Contract]:
         async with write_session(session_factory(engine)) as session:
             made = await create_invite(
-                session,
+                session=session,
                 contract_id=contract,
                 role=chosen,
                 expires_at=now + lifetime,
                 now=now,
                 created_via=cli_actor(),
             )
-            return made, await get_contract(session, contract)
+            return made, await get_contract(session=session, contract_id=contract)
 
     made, found = run_on_database(work)
     until = made.expires_at.astimezone(ZoneInfo(found.timezone)).strftime("%Y-%m-%d %H:%M")

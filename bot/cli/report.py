@@ -58,14 +58,14 @@ def _from_database(contract_id: str, period_text: str, now: dt.datetime) -> Inpu
 
     async def work(engine: AsyncEngine) -> Inputs:
         async with session_factory(engine)() as session:
-            contract = await get_contract(session, contract_id)
+            contract = await get_contract(session=session, contract_id=contract_id)
             book = rulebook(settings(), contract.rulebook_id)
             span, parts = _periods(book, period_text)
             record = await record_of(session=session, contract_id=contract.id)
             cache: dict[str, list[Event]] = {}
             for past in [*previous_periods(book, parts[0], MAX_PERIODS), *parts]:
                 cache[past.label] = await events_for_period(
-                    session, contract_id=contract.id, book=book, period=past
+                    session=session, contract_id=contract.id, book=book, period=past
                 )
         history = past_record(book, parts[0], lambda p: cache[p.label], now=now, record=record)
         events = [e for p in parts for e in cache[p.label]]

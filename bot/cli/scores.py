@@ -54,7 +54,7 @@ def give(
 
     async def work(engine: AsyncEngine) -> GivenScore:
         async with write_session(session_factory(engine)) as session:
-            found = await get_contract(session, contract)
+            found = await get_contract(session=session, contract_id=contract)
             return await give_score(
                 session=session,
                 contract_id=found.id,
@@ -77,7 +77,7 @@ def list_scores(contract: ContractOption) -> None:
 
     async def work(engine: AsyncEngine) -> tuple[Contract, list[GivenScore]]:
         async with session_factory(engine)() as session:
-            found = await get_contract(session, contract)
+            found = await get_contract(session=session, contract_id=contract)
             return found, list(await given_scores(session=session, contract_id=found.id))
 
     found, rows = run_on_database(work)

@@ -23,7 +23,7 @@ class TelegramUser:
 
 async def load_actor(session: AsyncSession, user: TelegramUser, default_language: str) -> Actor:
     """The user's person record and roles (a stranger gets an actor without roles)."""
-    found = await bq.person_roles(session, user.id)
+    found = await bq.person_roles(session=session, telegram_user_id=user.id)
     if found is None:
         return Actor(user.id, user.name, language_of(None, user.language_code, default_language))
     return actor_of(found, default_language, user.language_code)

@@ -39,25 +39,25 @@ class Bookkeeping:
         (``continuing``), note on its receipt the kinds of work the user has open: read once,
         before routing, so every bot process routes it the same way."""
         async with self.core.sessions() as session:
-            if await sq.processed(session, update_id):
+            if await sq.processed(session=session, update_id=update_id):
                 return False
             if continuing is not None:
                 key, now = chat_key(continuing), self.core.clock.now()
-                continuing.receipt.open = await sq.open_kinds(session, key, now=now)
+                continuing.receipt.open = await sq.open_kinds(session=session, key=key, now=now)
         return True
 
     async def remember(self, update_id: int) -> None:
         """Remember an answered update's id (requests that claimed it themselves are skipped)."""
         async with write_session(self.core.sessions) as session:
-            await claim_update(session, update_id, now=self.core.clock.now())
+            await claim_update(session=session, update_id=update_id, now=self.core.clock.now())
 
     async def sweep(self) -> list[Card]:
         """Remove expired unfinished work; the cards of report forms that timed out."""
         now = self.core.clock.now()
         cards: list[Card] = []
         async with write_session(self.core.sessions) as session:
-            for row in await sq.expired(session, now=now, limit=SWEEP_BATCH):
-                removed = await sq.remove_if_expired(session, row, now=now)
+            for row in await sq.expired(session=session, now=now, limit=SWEEP_BATCH):
+                removed = await sq.remove_if_expired(session=session, row=row, now=now)
                 form = decode_form(row.data) if removed and row.kind == FORM else None
                 if form is not None and form.card_id is not None:
                     cards.append(Card(form.chat_id, form.card_id))

@@ -89,7 +89,9 @@ async def commonest_first(
     session: AsyncSession, *, contract_id: str, items: Sequence[Item], now: dt.datetime
 ) -> list[Item]:
     """Items ordered by how often they were reported lately, then in table order."""
-    counts = await bq.item_counts(session, contract_id=contract_id, since=now - COMMON_ITEMS_WINDOW)
+    counts = await bq.item_counts(
+        session=session, contract_id=contract_id, since=now - COMMON_ITEMS_WINDOW
+    )
     order = {item.code: index for index, item in enumerate(items)}
     return sorted(items, key=lambda i: (-counts.get(i.code, 0), order[i.code]))
 
@@ -102,9 +104,11 @@ async def staff_choices(
 ) -> list[str]:
     """Names to offer: the staff this inspector reported lately first, then the roster."""
     recent = await bq.recent_staff(
-        session, contract_id=contract_id, person_id=person_id, limit=limit
+        session=session, contract_id=contract_id, person_id=person_id, limit=limit
     )
-    roster = [m.name for m in await bq.active_roster(session, contract_id=contract_id, on=on)]
+    roster = [
+        m.name for m in await bq.active_roster(session=session, contract_id=contract_id, on=on)
+    ]
     names = [n for n in recent if n in roster] + [n for n in roster if n not in recent]
     return list(dict.fromkeys(names))[:limit]
 
@@ -117,11 +121,11 @@ async def resolve_staff(
     ``None`` as the second value means the contract has no roster to check against. With
     ``strict`` (one-line commands) a name not on the roster is refused with suggestions.
     """
-    found = await bq.roster_match(session, contract_id=contract_id, text=text, on=on)
+    found = await bq.roster_match(session=session, contract_id=contract_id, text=text, on=on)
     member = _match(found, text)
     if member is not None:
         return member.name, True
-    roster = await bq.active_roster(session, contract_id=contract_id, on=on)
+    roster = await bq.active_roster(session=session, contract_id=contract_id, on=on)
     if not roster:
         return text, None
     if strict:
@@ -156,7 +160,7 @@ async def narrow_by_staff(
     found = []
     for contract in contracts:
         today = now.astimezone(ZoneInfo(books[contract].contract.timezone)).date()
-        roster = await bq.active_roster(session, contract_id=contract, on=today)
+        roster = await bq.active_roster(session=session, contract_id=contract, on=today)
         if any(_same_person(m, parsed.staff) for m in roster):
             found.append(contract)
     return found

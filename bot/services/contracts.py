@@ -18,7 +18,7 @@ async def contract_book(
 ) -> tuple[Contract, Rulebook]:
     """The contract and the rulebook that assesses it."""
     try:
-        contract = await get_contract(session, contract_id)
+        contract = await get_contract(session=session, contract_id=contract_id)
     except NotFoundError:
         raise BotError("unknown_contract", contract=contract_id) from None
     book = rulebooks.get(contract.rulebook_id)
@@ -31,7 +31,7 @@ async def contract_books(
     session: AsyncSession, rulebooks: Mapping[str, Rulebook]
 ) -> dict[str, Rulebook]:
     """Every contract's rulebook by contract id (contracts without a loaded rulebook left out)."""
-    contracts = await list_contracts(session)
+    contracts = await list_contracts(session=session)
     return {c.id: rulebooks[c.rulebook_id] for c in contracts if c.rulebook_id in rulebooks}
 
 

@@ -60,7 +60,7 @@ class Conversations:
         self, session: AsyncSession, key: ChatKey, kind: str
     ) -> dict[str, Any] | None:
         """The JSON of one kind of unfinished work (None: none, or expired)."""
-        return await sq.load(session, key, kind, now=self.core.clock.now())
+        return await sq.load(session=session, key=key, kind=kind, now=self.core.clock.now())
 
     async def save_slot(
         self,
@@ -72,16 +72,16 @@ class Conversations:
     ) -> None:
         """Keep it for ``lifetime`` (default: the conversation timeout), or drop it when None."""
         if data is None:
-            await sq.remove(session, key, kind)
+            await sq.remove(session=session, key=key, kind=kind)
             return
         now = self.core.clock.now()
         expires = now + (lifetime or self.form_lifetime)
-        await sq.save(session, key, kind, data, now=now, expires_at=expires)
+        await sq.save(session=session, key=key, kind=kind, data=data, now=now, expires_at=expires)
 
     # -- the guided report's form -------------------------------------------------------------
 
     async def load_form(self, session: AsyncSession, key: ChatKey) -> Form | None:
-        data = await sq.load(session, key, FORM, now=self.core.clock.now())
+        data = await sq.load(session=session, key=key, kind=FORM, now=self.core.clock.now())
         return None if data is None else decode_form(data)
 
     async def save_form(self, session: AsyncSession, key: ChatKey, form: Form | None) -> None:
@@ -91,7 +91,7 @@ class Conversations:
     async def set_card(self, key: ChatKey, started_at: dt.datetime, card_id: int) -> None:
         """Remember the card just sent for a form, unless that form has ended meanwhile."""
         async with write_session(self.core.sessions) as session:
-            await bq.lock_chat(session, key.chat_id)
+            await bq.lock_chat(session=session, chat_id=key.chat_id)
             form = await self.load_form(session, key)
             if form is None or form.started_at != started_at:
                 return
@@ -101,13 +101,15 @@ class Conversations:
     async def has_form(self, key: ChatKey) -> bool:
         """Whether the user has a report form open (read outside any write)."""
         async with self.core.sessions() as session:
-            data = await sq.load(session, key, FORM, now=self.core.clock.now())
+            data = await sq.load(session=session, key=key, kind=FORM, now=self.core.clock.now())
         return data is not None
 
     # -- albums and pending choices -----------------------------------------------------------
 
     async def load_album(self, session: AsyncSession, key: ChatKey, group: str) -> Album | None:
-        data = await sq.load(session, key, album_kind(group), now=self.core.clock.now())
+        data = await sq.load(
+            session=session, key=key, kind=album_kind(group), now=self.core.clock.now()
+        )
         return None if data is None else decode_album(data)
 
     async def save_album(
@@ -118,8 +120,10 @@ class Conversations:
 
     async def take_pending(self, session: AsyncSession, key: ChatKey, token: str) -> Pending | None:
         """The waiting one-line report, removed (a second tap finds nothing)."""
-        data = await sq.load(session, key, pending_kind(token), now=self.core.clock.now())
-        await sq.remove(session, key, pending_kind(token))
+        data = await sq.load(
+            session=session, key=key, kind=pending_kind(token), now=self.core.clock.now()
+        )
+        await sq.remove(session=session, key=key, kind=pending_kind(token))
         return None if data is None else decode_pending(data)
 
     async def save_pending(

@@ -93,10 +93,10 @@ class Core:
         try:
             async with write_session(self.sessions) as session:
                 now = self.clock.now()
-                if not await claim_update(session, asking.update_id, now=now):
+                if not await claim_update(session=session, update_id=asking.update_id, now=now):
                     raise AlreadyHandled(asking.update_id)
                 if chat_lock:
-                    await bq.lock_chat(session, asking.chat_id)
+                    await bq.lock_chat(session=session, chat_id=asking.chat_id)
                 actor = await load_actor(session, asking.user, self.default_language)
                 try:
                     yield UnitOfWork(session, actor, now)

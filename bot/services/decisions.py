@@ -83,7 +83,7 @@ async def decidable(
 ) -> Pending:
     """The open dispute, when the actor may decide it (else why not, or who decided it)."""
     require_any(actor, Action.DECIDE)
-    dispute = await dq.get_dispute(session, dispute_id)
+    dispute = await dq.get_dispute(session=session, dispute_id=dispute_id)
     if dispute is None or not actor.may(Action.DEDUCTIONS, dispute.contract_id):
         raise BotError("dispute_unknown", dispute=dispute_id)
     require(actor, Action.DECIDE, dispute.contract_id)
@@ -101,7 +101,7 @@ async def decidable(
 
 async def already_decided(session: AsyncSession, dispute: Dispute, case: Case) -> BotError:
     """The refusal a second decider gets: who decided, how and when."""
-    who = await dq.person_by_id(session, dispute.resolved_by_id)
+    who = await dq.person_by_id(session=session, person_id=dispute.resolved_by_id)
     when = dispute.resolved_at or dispute.opened_at
     return BotError(
         "already_decided",
@@ -136,14 +136,14 @@ async def decide(
         outcome, reduction = Outcome.WITHDRAW, None
     assert actor.person_id is not None
     settled = await dq.settle(
-        session,
+        session=session,
         dispute_id=dispute_id,
         status=STATUS_OF[outcome],
         resolved_by_id=actor.person_id,
         resolution=reason,
         now=now,
     )
-    fresh = await dq.get_dispute(session, dispute_id)
+    fresh = await dq.get_dispute(session=session, dispute_id=dispute_id)
     assert fresh is not None
     if not settled:
         raise await already_decided(session, fresh, case)
@@ -159,8 +159,8 @@ async def decide(
         before=case.cost(),
         after=after,
         decider=actor.name,
-        vendor_lead=await dq.person_by_id(session, fresh.opened_by_id),
-        inspector=await dq.person_by_id(session, case.view.entry.reported_by_id),
+        vendor_lead=await dq.person_by_id(session=session, person_id=fresh.opened_by_id),
+        inspector=await dq.person_by_id(session=session, person_id=case.view.entry.reported_by_id),
     )
 
 
@@ -201,13 +201,15 @@ async def _act(
     entry_id = case.view.id
     state = ENTRY_STATE_OF[outcome]
     await change_state(
-        session, entry_id=entry_id, state=state, actor_id=actor_id, reason=reason, now=now
+        session=session, entry_id=entry_id, state=state, actor_id=actor_id, reason=reason, now=now
     )
     if outcome is Outcome.WITHDRAW:
-        await void_entry(session, entry_id=entry_id, actor_id=actor_id, reason=reason, now=now)
+        await void_entry(
+            session=session, entry_id=entry_id, actor_id=actor_id, reason=reason, now=now
+        )
     elif reduction is not None:
         await correct_entry(
-            session,
+            session=session,
             entry_id=entry_id,
             quantity=reduction.quantity,
             value=reduction.value,

@@ -112,12 +112,16 @@ async def open_dispute(
     assert actor.person_id is not None
     try:
         dispute = await dq.add_dispute(
-            session, entry=case.view.entry, reason=reason, opened_by_id=actor.person_id, now=now
+            session=session,
+            entry=case.view.entry,
+            reason=reason,
+            opened_by_id=actor.person_id,
+            now=now,
         )
     except dq.DisputeExists:
         raise BotError("already_disputed", entry=entry_id, dispute="") from None
     await change_state(
-        session,
+        session=session,
         entry_id=entry_id,
         state=EntryState.DISPUTED,
         actor_id=actor.person_id,
@@ -127,8 +131,12 @@ async def open_dispute(
     await audit_dispute(session, actor, dispute, "dispute.open", now, reason=reason, entry=entry_id)
     for photo in photos:
         await _keep_photo(session, actor, dispute, photo, now)
-    managers = await dq.people_with_role(session, contract_id=case.contract_id, role=Role.MANAGER)
-    evidence = tuple(e.telegram_file_id for e in await bq.evidence_of(session, entry_id))
+    managers = await dq.people_with_role(
+        session=session, contract_id=case.contract_id, role=Role.MANAGER
+    )
+    evidence = tuple(
+        e.telegram_file_id for e in await bq.evidence_of(session=session, entry_id=entry_id)
+    )
     return Opened(dispute, case, actor.name, tuple(managers), evidence, tuple(photos))
 
 
@@ -141,7 +149,7 @@ async def add_photos(
     now: dt.datetime,
 ) -> tuple[Dispute, tuple[Person, ...]]:
     """More photos for one's own open dispute; returns it and the managers to forward them to."""
-    dispute = await dq.get_dispute(session, dispute_id)
+    dispute = await dq.get_dispute(session=session, dispute_id=dispute_id)
     if dispute is None or dispute.opened_by_id != actor.person_id:
         raise BotError("dispute_unknown", dispute=dispute_id)
     require(actor, Action.DISPUTE, dispute.contract_id)
@@ -150,7 +158,7 @@ async def add_photos(
     for photo in photos:
         await _keep_photo(session, actor, dispute, photo, now)
     managers = await dq.people_with_role(
-        session, contract_id=dispute.contract_id, role=Role.MANAGER
+        session=session, contract_id=dispute.contract_id, role=Role.MANAGER
     )
     return dispute, tuple(managers)
 
@@ -160,7 +168,7 @@ async def _keep_photo(
 ) -> None:
     assert actor.person_id is not None
     await dq.add_dispute_photo(
-        session,
+        session=session,
         dispute=dispute,
         file_id=photo.file_id,
         sha256=photo.sha256,

@@ -24,7 +24,7 @@ async def store_report(
 ) -> int:
     """The entry, with the Telegram message it came from, and its photos as evidence; its id."""
     entry_id = await record_entry(
-        session,
+        session=session,
         contract_id=contract_id,
         event=event,
         now=now,
@@ -40,7 +40,7 @@ async def store_report(
 async def add_photo(session: AsyncSession, entry_id: int, photo: Photo, now: dt.datetime) -> None:
     """One photo as evidence of an entry."""
     await add_evidence(
-        session,
+        session=session,
         entry_id=entry_id,
         telegram_file_id=photo.file_id,
         telegram_file_unique_id=photo.file_unique_id,

@@ -132,7 +132,7 @@ async def load_case(
 ) -> Case:
     """The finding, when the actor may see it; another contract's finding is "unknown"."""
     require_any(actor, Action.DEDUCTIONS)
-    view = await dq.entry_view(session, entry_id)
+    view = await dq.entry_view(session=session, entry_id=entry_id)
     if view is None or not actor.may(Action.DEDUCTIONS, view.entry.contract_id):
         raise BotError("entry_unknown", entry=entry_id)
     book = await book_of(session, rulebooks, view.entry.contract_id)
@@ -200,8 +200,14 @@ async def entry_detail(
         session, actor=actor, rulebooks=rulebooks, entry_id=entry_id, default_days=default_days
     )
     dispute = case.view.dispute
-    evidence = tuple(e.telegram_file_id for e in await bq.evidence_of(session, entry_id))
-    photos = tuple(await dq.dispute_photos(session, dispute)) if dispute is not None else ()
+    evidence = tuple(
+        e.telegram_file_id for e in await bq.evidence_of(session=session, entry_id=entry_id)
+    )
+    photos = (
+        tuple(await dq.dispute_photos(session=session, dispute=dispute))
+        if dispute is not None
+        else ()
+    )
     is_open = dispute is not None and dispute.status == DisputeStatus.OPEN.value
     return Detail(
         case=case,
@@ -221,7 +227,7 @@ async def _names(session: AsyncSession, case: Case) -> dict[int, str]:
         ids |= {dispute.opened_by_id, dispute.resolved_by_id}
     names = {}
     for person_id in ids:
-        person = await dq.person_by_id(session, person_id)
+        person = await dq.person_by_id(session=session, person_id=person_id)
         if person is not None and person.id is not None:
             names[person.id] = person.display_name
     return names
@@ -240,7 +246,7 @@ async def audit_dispute(
 ) -> None:
     """One step of a dispute (opened, a photo, decided) in the append-only audit log."""
     await audit(
-        session,
+        session=session,
         actor=f"person:{actor.person_id}",
         action=action,
         subject=f"dispute:{dispute.id}",

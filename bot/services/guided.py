@@ -178,7 +178,7 @@ class GuidedReports:
             entry = None
             if message_id is not None:
                 entry = await bq.entry_from_message(
-                    session, chat_id=asking.chat_id, message_id=message_id
+                    session=session, chat_id=asking.chat_id, message_id=message_id
                 )
         return Stale(actor.language, entry.id if entry is not None else None)
 

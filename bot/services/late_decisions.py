@@ -66,7 +66,9 @@ async def decided(
     """The decision with the period's scores, and (decided now) the copies and the inspector."""
     late = decision.late
     contract, book = await contract_book(session, rulebooks, late.contract_id)
-    closed = (await dq.closed_periods(session, contract_id=late.contract_id)).get(late.period)
+    closed = (await dq.closed_periods(session=session, contract_id=late.contract_id)).get(
+        late.period
+    )
     current = await period_score(
         session, contract_id=late.contract_id, book=book, label=late.period, now=now
     )
@@ -95,7 +97,7 @@ async def _copies(
 ) -> tuple[Reader, ...]:
     """The managers' messages of the request, but the one of the manager who tapped."""
     copies = await dlq.deliveries_of(
-        session,
+        session=session,
         contract_id=late.contract_id,
         kind=dq.KIND_LATE,
         period=f"{dq.LATE_PREFIX}{late.id}",

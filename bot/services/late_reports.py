@@ -104,11 +104,13 @@ async def hold_if_closed(
 ) -> None:
     """Raise LateReportHeld (after keeping the request) when the draft's period is closed."""
     period = period_of(book, draft.occurred_at)
-    if not await bq.is_period_closed(session, contract_id=draft.contract_id, period=period.label):
+    if not await bq.is_period_closed(
+        session=session, contract_id=draft.contract_id, period=period.label
+    ):
         return
     chat_id, message_id = source
     late = await lq.late_by_source(
-        session, contract_id=draft.contract_id, chat_id=chat_id, message_id=message_id
+        session=session, contract_id=draft.contract_id, chat_id=chat_id, message_id=message_id
     )
     if late is None:
         late = await _keep(session, actor, draft, period.label, now, source)
@@ -146,16 +148,18 @@ async def _keep(
     )
     session.add(late)
     await session.flush()
-    deciders = await dq.people_with_roles(session, contract_id=draft.contract_id, roles=DECIDERS)
+    deciders = await dq.people_with_roles(
+        session=session, contract_id=draft.contract_id, roles=DECIDERS
+    )
     if not deciders:
         deciders = await dq.people_with_roles(
-            session, contract_id=draft.contract_id, roles=FALLBACK_DECIDERS
+            session=session, contract_id=draft.contract_id, roles=FALLBACK_DECIDERS
         )
     label = f"{dq.LATE_PREFIX}{late.id}"
     rows = [dlq.NewDelivery(draft.contract_id, dq.KIND_LATE, label, now, p) for p in deciders]
-    await dlq.add_deliveries(session, rows)
+    await dlq.add_deliveries(session=session, rows=rows)
     await audit(
-        session,
+        session=session,
         actor=f"person:{actor.person_id}",
         action="late.request",
         subject=f"late:{late.id}",
@@ -170,23 +174,23 @@ async def decide(
     session: AsyncSession, *, actor: Actor, late_id: int, approve: bool, now: dt.datetime
 ) -> Decision:
     """Approve (record the entry) or reject a late report, once; a second tap is told who did."""
-    late = await lq.late_report(session, late_id)
+    late = await lq.late_report(session=session, late_id=late_id)
     if late is None:
         raise BotError("late_unknown", request=late_id)
     require(actor, Action.APPROVE_LATE, late.contract_id)
     assert actor.person_id is not None
     status = LateReportStatus.APPROVED if approve else LateReportStatus.REJECTED
     won = late.status == LateReportStatus.PENDING.value and await lq.decide_late(
-        session, late_id=late_id, status=status, person_id=actor.person_id, now=now
+        session=session, late_id=late_id, status=status, person_id=actor.person_id, now=now
     )
     if not won:
-        late = await lq.late_report(session, late_id)
+        late = await lq.late_report(session=session, late_id=late_id)
         assert late is not None
-        names = await dq.names_of(session, [late.decided_by_id or 0])
+        names = await dq.names_of(session=session, person_ids=[late.decided_by_id or 0])
         return Decision(late, False, names.get(late.decided_by_id or 0, "—"), late.entry_id)
     entry_id = await _record(session, late, now) if approve else None
     await audit(
-        session,
+        session=session,
         actor=f"person:{actor.person_id}",
         action=f"late.{status.value}",
         subject=f"late:{late_id}",
@@ -194,14 +198,16 @@ async def decide(
         detail={"period": late.period, "entry": entry_id},
         now=now,
     )
-    decided = await lq.late_report(session, late_id)
+    decided = await lq.late_report(session=session, late_id=late_id)
     assert decided is not None
     return Decision(decided, True, actor.name, entry_id)
 
 
 async def _record(session: AsyncSession, late: LateReport, now: dt.datetime) -> int:
     """The approved report as an entry, at its own time, with its photos."""
-    await lock_contract(session, late.contract_id)  # as every entry insert (storage.locks)
+    await lock_contract(
+        session=session, contract_id=late.contract_id
+    )  # as every entry insert (storage.locks)
     event = Event(
         item=late.item,
         occurred_at=late.occurred_at,
@@ -221,5 +227,5 @@ async def _record(session: AsyncSession, late: LateReport, now: dt.datetime) -> 
         source=(late.source_chat_id, late.source_message_id),
     )
     assert late.id is not None
-    await lq.link_entry(session, late_id=late.id, entry_id=entry_id)
+    await lq.link_entry(session=session, late_id=late.id, entry_id=entry_id)
     return entry_id

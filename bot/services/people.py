@@ -54,7 +54,7 @@ async def register(
     invite = await session.get(Invite, code.strip())
     _check_invite(invite, now, timezone)
     person = await ensure_person(
-        session,
+        session=session,
         telegram_user_id=user.id,
         display_name=user.name,
         now=now,
@@ -62,7 +62,9 @@ async def register(
     )
     assert person.id is not None
     try:
-        membership = await redeem_invite(session, code=code.strip(), person_id=person.id, now=now)
+        membership = await redeem_invite(
+            session=session, code=code.strip(), person_id=person.id, now=now
+        )
     except InviteError:
         raise BotError("invite_used") from None
     actor = await load_actor(session, user, default_language)
@@ -104,7 +106,7 @@ async def make_invite(
     if not actor.may_invite(contract_id, role):
         raise BotError("forbidden_invite_role", role=role.value, contract=contract_id)
     return await create_invite(
-        session,
+        session=session,
         contract_id=contract_id,
         role=role,
         expires_at=now + valid_for,
@@ -121,9 +123,13 @@ async def choose_language(
     if language not in LANGUAGES:
         raise BotError("lang_usage")
     person = await ensure_person(
-        session, telegram_user_id=user.id, display_name=user.name, now=now, language=language
+        session=session,
+        telegram_user_id=user.id,
+        display_name=user.name,
+        now=now,
+        language=language,
     )
-    await bq.set_language(session, person, language)
+    await bq.set_language(session=session, person=person, language=language)
     return language
 
 
@@ -177,7 +183,7 @@ class People:
         """Every registered person's menu (set at start-up: roles may have changed meanwhile)."""
         core = self.core
         async with core.sessions() as session:
-            people = await bq.people_with_roles(session)
+            people = await bq.people_with_roles(session=session)
             books = await contract_books(session, core.rulebooks)
         return [Menu(actor_of(found, core.default_language), books) for found in people]
 

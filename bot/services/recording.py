@@ -139,7 +139,7 @@ async def ensure_open(
 ) -> None:
     """Refuse a time in an assessment period that has been closed."""
     period = period_of(book, when)
-    if await bq.is_period_closed(session, contract_id=contract_id, period=period.label):
+    if await bq.is_period_closed(session=session, contract_id=contract_id, period=period.label):
         raise BotError("period_closed", period=period.label)
 
 
@@ -165,18 +165,18 @@ async def record(
     require(actor, Action.REPORT, draft.contract_id)
     chat_id, message_id = source
     if not source_is_update:
-        await bq.lock_chat(session, chat_id)
+        await bq.lock_chat(session=session, chat_id=chat_id)
         existing = await bq.entry_by_source(
-            session, contract_id=draft.contract_id, chat_id=chat_id, message_id=message_id
+            session=session, contract_id=draft.contract_id, chat_id=chat_id, message_id=message_id
         )
         if existing is not None:
             assert existing.id is not None
-            photos = len(await bq.evidence_of(session, existing.id))
+            photos = len(await bq.evidence_of(session=session, entry_id=existing.id))
             return _recorded(book, existing.id, draft_of_entry(existing), photos, duplicate=True)
     check_time(book, draft.occurred_at, now)
     # A closed period's figures were sent: the report waits for a manager
     # (bot.services.late_reports).
-    await lock_contract(session, draft.contract_id)
+    await lock_contract(session=session, contract_id=draft.contract_id)
     await hold_if_closed(session, actor=actor, book=book, draft=draft, now=now, source=source)
     entry_id = await _insert(session, actor, draft, now, source)
     await _audit_report(session, actor, entry_id, draft, now)
@@ -214,7 +214,7 @@ async def _audit_report(
     detail["staff_on_roster"] = draft.staff_on_roster
     detail["photos"] = [p.sha256 for p in draft.photos]
     await audit(
-        session,
+        session=session,
         actor=f"person:{actor.person_id}",
         action="entry.report",
         subject=f"entry:{entry_id}",
@@ -253,7 +253,7 @@ async def _own_open_entry(
 ) -> Entry:
     """The actor's own entry, not voided, recorded less than ``window`` ago."""
     try:
-        status = await entry_status(session, entry_id)
+        status = await entry_status(session=session, entry_id=entry_id)
     except NotFoundError:
         raise BotError("entry_unknown", entry=entry_id) from None
     entry = status.entry
@@ -297,14 +297,14 @@ async def undo(
     entry = await _own_open_entry(session, actor, entry_id, now, window)
     assert actor.person_id is not None
     # The report counts in figures that were sent once its period closed: undo is refused.
-    await lock_contract(session, entry.contract_id)
+    await lock_contract(session=session, contract_id=entry.contract_id)
     book = rulebooks.get(actor.rulebooks.get(entry.contract_id, ""))
     if book is not None:
         period = period_of(book, entry.occurred_at).label
-        if await bq.is_period_closed(session, contract_id=entry.contract_id, period=period):
+        if await bq.is_period_closed(session=session, contract_id=entry.contract_id, period=period):
             raise BotError("undo_period_closed", entry=entry_id, period=period)
     await void_entry(
-        session, entry_id=entry_id, actor_id=actor.person_id, reason=UNDO_REASON, now=now
+        session=session, entry_id=entry_id, actor_id=actor.person_id, reason=UNDO_REASON, now=now
     )
     return entry
 
@@ -313,5 +313,5 @@ async def my_reports(session: AsyncSession, *, actor: Actor, limit: int) -> list
     """The inspector's latest reports on contracts they still inspect, newest first."""
     contracts = set(require_any(actor, Action.MY_REPORTS))
     assert actor.person_id is not None
-    rows = await bq.reports_by(session, person_id=actor.person_id, limit=limit)
+    rows = await bq.reports_by(session=session, person_id=actor.person_id, limit=limit)
     return [r for r in rows if r.entry.contract_id in contracts]

@@ -194,12 +194,12 @@ class Reporting:
         core = self.core
         key = ChatKey(chat_id, user_id)
         async with write_session(core.sessions) as session:
-            await bq.lock_chat(session, chat_id)
+            await bq.lock_chat(session=session, chat_id=chat_id)
             album = await self.conversations.load_album(session, key, media_group)
             if album is None or album.entry_id is not None:
                 return None
             await self.conversations.save_album(session, key, media_group, None)
-            person = await bq.person_by_telegram_id(session, user_id)
+            person = await bq.person_by_telegram_id(session=session, telegram_user_id=user_id)
         return language_of(person.language if person else None, None, core.default_language)
 
     async def undo(self, asking: Asking, *, entry_id: int) -> Undone:

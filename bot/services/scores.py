@@ -176,8 +176,8 @@ async def score_report(
         lacking=past.lacking,
         recorded_since=record.since,
     )
-    closed = await dq.closed_period(session, contract_id=contract_id, label=period.label)
-    disputes = await dq.open_disputes(session, contract_id, period)
+    closed = await dq.closed_period(session=session, contract_id=contract_id, label=period.label)
+    disputes = await dq.open_disputes(session=session, contract_id=contract_id, period=period)
     return ScoreReport(contract_id, book, result, closed, tuple(disputes))
 
 
@@ -194,7 +194,9 @@ async def _events_by_period(
     session: AsyncSession, contract_id: str, book: Rulebook, periods: Sequence[Period]
 ) -> dict[str, list[Event]]:
     return {
-        p.label: await events_for_period(session, contract_id=contract_id, book=book, period=p)
+        p.label: await events_for_period(
+            session=session, contract_id=contract_id, book=book, period=p
+        )
         for p in periods
     }
 
@@ -228,7 +230,7 @@ async def score_history(
     shown = [*_earlier(book, period)[-(HISTORY_PERIODS - 1) :], period]
     cache = await _events_by_period(session, contract_id, book, shown)
     scores = tuple((p.label, assess(book, cache[p.label], p, now=now).score) for p in shown)
-    views = await dq.entries_in_period(session, contract_id=contract_id, period=period)
+    views = await dq.entries_in_period(session=session, contract_id=contract_id, period=period)
     days = running_scores(book, [_event(v) for v in views if not v.voided], period, now=now)
     return History(contract_id, book, period, scores, tuple(days))
 
@@ -267,7 +269,7 @@ async def ledger(
     period = choose_period(book, period_text, now)
     listed = [item.code for item in book.items if item.kind in LISTED_KINDS]
     views = await dq.entries_in_period(
-        session, contract_id=contract_id, period=period, items=listed
+        session=session, contract_id=contract_id, period=period, items=listed
     )
     return Ledger(contract_id, book, period, tuple(reversed(views)))
 

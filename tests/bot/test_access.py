@@ -54,10 +54,10 @@ async def _entry(bot: Running, contract: str, reporter: FakeUser) -> int:
     """A report stored directly, as if ``reporter`` had made it a minute ago."""
     now = bot.clock.now()
     async with write_session(bot.services.sessions) as session:
-        person = await person_by_telegram_id(session, reporter.id)
+        person = await person_by_telegram_id(session=session, telegram_user_id=reporter.id)
         event = Event("dress_code", now - dt.timedelta(minutes=1), staff="张三")
         entry_id = await record_entry(
-            session,
+            session=session,
             contract_id=contract,
             event=event,
             now=now,

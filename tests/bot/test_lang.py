@@ -23,7 +23,7 @@ async def test_lang_buttons_switch_and_remember(bot: Running) -> None:
     reply = await bot.say(INSPECTOR, "/late 张三 25")
     assert reply["text"].startswith("✅ Recorded #1: Late arrival")
     async with bot.services.sessions() as session:
-        person = await person_by_telegram_id(session, INSPECTOR.id)
+        person = await person_by_telegram_id(session=session, telegram_user_id=INSPECTOR.id)
     assert person is not None and person.language == "en"
     call = bot.fake.calls_to("setMyCommands")[-1]
     assert call.params["scope"] == {"type": "chat", "chat_id": INSPECTOR.id}

@@ -15,7 +15,7 @@ from tests.fakebot import FakeUser
 
 async def _roles(bot: Running, user: FakeUser) -> dict[str, set[str]]:
     async with bot.services.sessions() as session:
-        found = await person_roles(session, user.id)
+        found = await person_roles(session=session, telegram_user_id=user.id)
     return found.roles if found else {}
 
 

@@ -69,7 +69,7 @@ async def seed(services: Services, now: dt.datetime = NOW) -> None:
     async with write_session(services.sessions) as session:
         for contract, vendor in ((A, "Vendor A Ltd"), (B, "Vendor B Ltd")):
             await add_contract(
-                session,
+                session=session,
                 contract_id=contract,
                 rulebook_id=RULEBOOK,
                 client="海淀区城管执法局",
@@ -81,7 +81,9 @@ async def seed(services: Services, now: dt.datetime = NOW) -> None:
             )
         for contract, roster in ((A, ROSTER_A), (B, ROSTER_B)):
             rows = [RosterRow(no, name, None, None, None) for no, name in roster]
-            await import_roster(session, contract_id=contract, rows=rows, now=now, actor="test")
+            await import_roster(
+                session=session, contract_id=contract, rows=rows, now=now, actor="test"
+            )
         for user, contract, role in MEMBERS:
             await add_member(session, user, contract, role, now)
 
@@ -90,10 +92,10 @@ async def add_member(
     session: AsyncSession, user: FakeUser, contract: str, role: Role, now: dt.datetime
 ) -> None:
     person = await ensure_person(
-        session, telegram_user_id=user.id, display_name=user.first_name, now=now
+        session=session, telegram_user_id=user.id, display_name=user.first_name, now=now
     )
     assert person.id is not None
-    await grant_role(session, person_id=person.id, contract_id=contract, role=role, now=now)
+    await grant_role(session=session, person_id=person.id, contract_id=contract, role=role, now=now)
 
 
 async def invite(
@@ -101,7 +103,7 @@ async def invite(
 ) -> str:
     async with write_session(services.sessions) as session:
         made: Invite = await create_invite(
-            session,
+            session=session,
             contract_id=contract,
             role=role,
             expires_at=now + dt.timedelta(days=days),

@@ -169,5 +169,5 @@ async def test_a_closing_while_a_report_is_recorded_waits_then_counts_it(
 async def test_on_sqlite_the_contract_lock_sends_no_statement(world: Services) -> None:
     with statements_sent(world.engine) as sent:
         async with world.sessions() as session:
-            await lock_contract(session, A)
+            await lock_contract(session=session, contract_id=A)
     assert sent == []

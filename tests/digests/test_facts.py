@@ -36,7 +36,9 @@ async def test_the_daily_digest_names_records_left_out_of_the_term(
     await sent_before(world, local(2026, 6, 25, 17, 0))
     early = Event("dress_code", local(2026, 6, 16, 9, 0))  # imported: before 17 June 0时
     async with write_session(world.sessions) as session:
-        await record_entry(session, contract_id=A, event=early, now=local(2026, 6, 25, 10, 0))
+        await record_entry(
+            session=session, contract_id=A, event=early, now=local(2026, 6, 25, 10, 0)
+        )
     await report(world, A, "dress_code", local(2026, 6, 25, 10, 0), staff="王五")
     clock.set(local(2026, 6, 25, 18, 0) - dt.timedelta(seconds=1.5))
     bot = await launch()

@@ -60,7 +60,7 @@ async def test_each_contract_gets_readable_digests(world: Services, rulebook: st
     after_period = dt.datetime.combine(period.end, dt.time(9), tzinfo=ZONE)
     async with write_session(world.sessions) as session:
         await add_contract(
-            session,
+            session=session,
             contract_id="c-" + rulebook,
             rulebook_id=rulebook,
             client="client",
@@ -70,7 +70,7 @@ async def test_each_contract_gets_readable_digests(world: Services, rulebook: st
             actor="test",
         )
         for event in _events(book, when):
-            await record_entry(session, contract_id="c-" + rulebook, event=event, now=when)
+            await record_entry(session=session, contract_id="c-" + rulebook, event=event, now=when)
         day = await daily_figures(
             session,
             contract_id="c-" + rulebook,

@@ -44,9 +44,11 @@ async def seed_digests(services: Services, fake: FakeTelegram) -> None:
     async with write_session(services.sessions) as session:
         for user, contract, role in EXTRA:
             await add_member(session, user, contract, role, SEEDED)
-        english = await person_by_telegram_id(session, MANAGER_B.id)
+        english = await person_by_telegram_id(session=session, telegram_user_id=MANAGER_B.id)
         assert english is not None
-        await set_language(session, english, "en")  # as if they had sent /lang en
+        await set_language(
+            session=session, person=english, language="en"
+        )  # as if they had sent /lang en
     for user in (INSPECTOR, MANAGER, VENDOR, ADMIN, BOSS, MANAGER_B):
         fake.know(user)
 
@@ -65,10 +67,10 @@ async def report(
 ) -> int:
     """A report stored as the inspector ``by`` would have made it (at ``recorded``)."""
     async with write_session(services.sessions) as session:
-        person = await person_by_telegram_id(session, by.id)
+        person = await person_by_telegram_id(session=session, telegram_user_id=by.id)
         event = Event(item, when, Decimal(quantity), value, staff, inspector=by.first_name)
         entry_id = await record_entry(
-            session,
+            session=session,
             contract_id=contract,
             event=event,
             now=recorded or when,
@@ -106,7 +108,7 @@ async def late_reports(services: Services) -> list[LateReport]:
 
 async def person_id(services: Services, user: FakeUser) -> int:
     async with services.sessions() as session:
-        person = await person_by_telegram_id(session, user.id)
+        person = await person_by_telegram_id(session=session, telegram_user_id=user.id)
     assert person is not None and person.id is not None
     return person.id
 
@@ -122,7 +124,7 @@ async def sent_before(services: Services, moment: dt.datetime) -> None:
             schedule = parse_schedule(found.schedule)
             for occurrence in due_now(schedule, book, TZ, moment, since=SEEDED):
                 await make_run(
-                    session,
+                    session=session,
                     contract_id=contract,
                     kind=occurrence.kind,
                     period=occurrence.label,

@@ -37,7 +37,7 @@ async def _prepare(url: str) -> None:
     await upgrade(engine)
     async with write_session(session_factory(engine)) as session:
         await add_contract(
-            session,
+            session=session,
             contract_id=CONTRACT,
             rulebook_id="haidian-dispatch-2026",
             client="client",
@@ -53,7 +53,7 @@ async def _report(url: str, staff: str) -> None:
     engine = create_engine(url)
     async with write_session(session_factory(engine)) as session:
         event = Event("dress_code", NOW, staff=staff)
-        await record_entry(session, contract_id=CONTRACT, event=event, now=NOW)
+        await record_entry(session=session, contract_id=CONTRACT, event=event, now=NOW)
     await engine.dispose()
 
 

@@ -32,7 +32,7 @@ async def restarted(bot: Running) -> AsyncIterator[Running]:
 async def _state_rows(bot: Running) -> int:
     async with bot.services.sessions() as session:
         far = bot.clock.now() + dt.timedelta(days=3650)
-        return len(await sq.expired(session, now=far, limit=1000))
+        return len(await sq.expired(session=session, now=far, limit=1000))
 
 
 async def test_a_report_form_survives_a_restart(bot: Running) -> None:

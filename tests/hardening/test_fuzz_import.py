@@ -69,7 +69,7 @@ def template(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Pat
         engine = create_engine(f"sqlite+aiosqlite:///{path}")
         async with write_session(session_factory(engine)) as session:
             await add_contract(
-                session,
+                session=session,
                 contract_id=CONTRACT,
                 rulebook_id=BOOK.id,
                 client="c",
@@ -112,9 +112,9 @@ async def _import_with(
     refusal = ""
     try:
         async with write_session(session_factory(engine)) as session:
-            found = await get_contract(session, CONTRACT)
+            found = await get_contract(session=session, contract_id=CONTRACT)
             result = await import_events(
-                session, contract=found, book=BOOK, data=data, source_name="x.csv", now=NOW,
+                session=session, contract=found, book=BOOK, data=data, source_name="x.csv", now=NOW,
                 actor="test",
             )  # fmt: skip
             recorded = result.recorded

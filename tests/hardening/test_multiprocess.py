@@ -110,7 +110,7 @@ async def _set_schedules(
                 contract = await session.get(Contract, contract_id)
                 assert contract is not None
                 await set_schedule(
-                    session, contract=contract, schedule=schedule, actor="test", now=now
+                    session=session, contract=contract, schedule=schedule, actor="test", now=now
                 )
     finally:
         await services.engine.dispose()

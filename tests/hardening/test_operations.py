@@ -62,7 +62,7 @@ def test_health_finds_a_contract_without_its_rulebook_and_a_bad_rulebook(
         services = build_services(Settings(_env_file=None, database_url=seeded_sqlite))
         async with write_session(services.sessions) as session:
             await add_contract(
-                session,
+                session=session,
                 contract_id="gone-2026",
                 rulebook_id="no-such-rulebook",
                 client="c",

@@ -41,7 +41,7 @@ def event(item: str, when: str, quantity: str = "1", value: str | None = None, *
 
 async def make_contract(session: AsyncSession, contract_id: str = "c1") -> Contract:
     return await add_contract(
-        session,
+        session=session,
         contract_id=contract_id,
         rulebook_id=storage_book().id,
         client="Client",
@@ -54,7 +54,10 @@ async def make_contract(session: AsyncSession, contract_id: str = "c1") -> Contr
 
 async def make_person(session: AsyncSession, telegram_user_id: int = 1001) -> Person:
     return await ensure_person(
-        session, telegram_user_id=telegram_user_id, display_name=f"user {telegram_user_id}", now=NOW
+        session=session,
+        telegram_user_id=telegram_user_id,
+        display_name=f"user {telegram_user_id}",
+        now=NOW,
     )
 
 
@@ -62,7 +65,7 @@ async def record(session: AsyncSession, contract_id: str, *events: Event) -> lis
     """Record events and return the entry ids."""
     ids = []
     for one in events:
-        ids.append(await record_entry(session, contract_id=contract_id, event=one, now=NOW))
+        ids.append(await record_entry(session=session, contract_id=contract_id, event=one, now=NOW))
     return ids
 
 

@@ -30,8 +30,8 @@ ROSTER = "staff_no,name,role,active_from,active_to\nA01,张三,接线员,2026-01
 async def test_contracts_are_added_and_listed(session: AsyncSession) -> None:
     await make_contract(session, "zeta-1")
     await make_contract(session, "alpha-1")
-    assert [c.id for c in await list_contracts(session)] == ["alpha-1", "zeta-1"]
-    found = await get_contract(session, "alpha-1")
+    assert [c.id for c in await list_contracts(session=session)] == ["alpha-1", "zeta-1"]
+    found = await get_contract(session=session, contract_id="alpha-1")
     assert (found.rulebook_id, found.timezone, found.created_at) == (
         "storage-test",
         "Asia/Shanghai",
@@ -54,7 +54,7 @@ async def test_a_bad_contract_is_refused(
 ) -> None:
     with pytest.raises(InvalidInputError, match=reason):
         await add_contract(
-            session,
+            session=session,
             contract_id=contract_id,
             rulebook_id="storage-test",
             client="c",
@@ -67,7 +67,7 @@ async def test_a_bad_contract_is_refused(
 
 async def test_an_unknown_contract_says_how_to_find_one(session: AsyncSession) -> None:
     with pytest.raises(NotFoundError, match="floorbot contract list"):
-        await get_contract(session, "nope")
+        await get_contract(session=session, contract_id="nope")
 
 
 def test_roles_are_read_by_name() -> None:
@@ -82,7 +82,7 @@ async def test_an_invite_grants_its_role_once(session: AsyncSession) -> None:
     other = await make_person(session, 2002)
     assert person.id is not None and other.id is not None
     invite = await create_invite(
-        session,
+        session=session,
         contract_id="c1",
         role=Role.INSPECTOR,
         expires_at=NOW + WEEK,
@@ -90,13 +90,13 @@ async def test_an_invite_grants_its_role_once(session: AsyncSession) -> None:
         created_via="cli:test",
     )
     assert len(invite.code) == 22 and invite.code.isalnum()
-    await redeem_invite(session, code=invite.code, person_id=person.id, now=NOW)
-    assert [(m.contract_id, m.role) for m in await memberships_of(session, person.id)] == [
-        ("c1", "inspector")
-    ]
+    await redeem_invite(session=session, code=invite.code, person_id=person.id, now=NOW)
+    assert [
+        (m.contract_id, m.role) for m in await memberships_of(session=session, person_id=person.id)
+    ] == [("c1", "inspector")]
     with pytest.raises(InviteError, match="already been used"):
-        await redeem_invite(session, code=invite.code, person_id=other.id, now=NOW)
-    assert list(await memberships_of(session, other.id)) == []
+        await redeem_invite(session=session, code=invite.code, person_id=other.id, now=NOW)
+    assert list(await memberships_of(session=session, person_id=other.id)) == []
 
 
 async def test_invite_codes_differ(session: AsyncSession) -> None:
@@ -104,7 +104,7 @@ async def test_invite_codes_differ(session: AsyncSession) -> None:
     codes = {
         (
             await create_invite(
-                session,
+                session=session,
                 contract_id="c1",
                 role=Role.MANAGER,
                 expires_at=NOW + WEEK,
@@ -122,12 +122,17 @@ async def test_an_expired_or_unknown_invite_is_refused(session: AsyncSession) ->
     person = await make_person(session)
     assert person.id is not None
     invite = await create_invite(
-        session, contract_id="c1", role=Role.ADMIN, expires_at=NOW + WEEK, now=NOW, created_via="t"
+        session=session,
+        contract_id="c1",
+        role=Role.ADMIN,
+        expires_at=NOW + WEEK,
+        now=NOW,
+        created_via="t",
     )
     with pytest.raises(InviteError, match="expired"):
-        await redeem_invite(session, code=invite.code, person_id=person.id, now=NOW + WEEK)
+        await redeem_invite(session=session, code=invite.code, person_id=person.id, now=NOW + WEEK)
     with pytest.raises(InviteError, match="not known"):
-        await redeem_invite(session, code="nope", person_id=person.id, now=NOW)
+        await redeem_invite(session=session, code="nope", person_id=person.id, now=NOW)
 
 
 async def test_two_people_racing_for_one_invite_get_one_membership(
@@ -137,7 +142,7 @@ async def test_two_people_racing_for_one_invite_get_one_membership(
         await make_contract(session)
         people = [await make_person(session, 3000 + n) for n in range(4)]
         invite = await create_invite(
-            session,
+            session=session,
             contract_id="c1",
             role=Role.MANAGER,
             expires_at=NOW + WEEK,
@@ -148,7 +153,7 @@ async def test_two_people_racing_for_one_invite_get_one_membership(
     async def redeem(person_id: int) -> bool:
         try:
             async with write_session(factory) as session:
-                await redeem_invite(session, code=invite.code, person_id=person_id, now=NOW)
+                await redeem_invite(session=session, code=invite.code, person_id=person_id, now=NOW)
                 await asyncio.sleep(0.01)
             return True
         except InviteError:
@@ -161,17 +166,21 @@ async def test_two_people_racing_for_one_invite_get_one_membership(
 async def test_the_roster_is_added_then_updated(session: AsyncSession) -> None:
     await make_contract(session)
     first = await import_roster(
-        session, contract_id="c1", rows=read_roster_csv(ROSTER.encode()), now=NOW, actor="t"
+        session=session, contract_id="c1", rows=read_roster_csv(ROSTER.encode()), now=NOW, actor="t"
     )
     assert (first.added, first.updated, first.unchanged) == (2, 0, 0)
     changed = ROSTER.replace("李四,班长,,", "李四,班长,,2026-06-30") + "C03,王五,,,\n"
     second = await import_roster(
-        session, contract_id="c1", rows=read_roster_csv(changed.encode()), now=NOW, actor="t"
+        session=session,
+        contract_id="c1",
+        rows=read_roster_csv(changed.encode()),
+        now=NOW,
+        actor="t",
     )
     assert (second.added, second.updated, second.unchanged) == (1, 1, 1)
     listed = [
         (m.staff_no, m.name, m.role, m.active_from, m.active_to)
-        for m in await list_roster(session, contract_id="c1")
+        for m in await list_roster(session=session, contract_id="c1")
     ]
     assert listed == [
         ("A01", "张三", "接线员", dt.date(2026, 1, 1), None),

@@ -23,7 +23,7 @@ def _utc(text: str) -> dt.datetime:
 
 async def _july(session: AsyncSession, contract_id: str = "c1") -> list[Event]:
     return await events_for_period(
-        session, contract_id=contract_id, book=storage_book(), period=JULY
+        session=session, contract_id=contract_id, book=storage_book(), period=JULY
     )
 
 
@@ -116,12 +116,18 @@ async def test_voids_are_left_out_and_corrections_applied(session: AsyncSession)
         event("no_overnight", "2026-07-11 18:00", value="95"),
     )
     who, why = person.id, "checked"
-    await void_entry(session, entry_id=ids[0], actor_id=who, reason=why, now=NOW)
+    await void_entry(session=session, entry_id=ids[0], actor_id=who, reason=why, now=NOW)
     await correct_entry(
-        session, entry_id=ids[1], quantity=Decimal(1), value="70", actor_id=who, reason=why, now=NOW
+        session=session,
+        entry_id=ids[1],
+        quantity=Decimal(1),
+        value="70",
+        actor_id=who,
+        reason=why,
+        now=NOW,
     )
     await correct_entry(
-        session,
+        session=session,
         entry_id=ids[4],
         quantity=Decimal(1),
         value="100",
@@ -129,7 +135,7 @@ async def test_voids_are_left_out_and_corrections_applied(session: AsyncSession)
         reason=why,
         now=NOW,
     )
-    await void_entry(session, entry_id=ids[5], actor_id=who, reason=why, now=NOW)
+    await void_entry(session=session, entry_id=ids[5], actor_id=who, reason=why, now=NOW)
     got = [(e.item, e.value, e.count, e.ref) for e in await _july(session)]
     assert got == [
         ("dress_code", None, 1, None),

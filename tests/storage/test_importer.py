@@ -45,8 +45,8 @@ async def _import(
 ) -> ImportResult:
     async with write_session(factory) as session:
         return await import_events(
-            session,
-            contract=await get_contract(session, "c1"),
+            session=session,
+            contract=await get_contract(session=session, contract_id="c1"),
             book=storage_book(),
             data=text.encode(),
             source_name=name,

@@ -40,7 +40,9 @@ REPORTS_PER_WRITER = 15
 
 
 async def _dress_events(session: AsyncSession) -> list[tuple[str, int, Decimal]]:
-    events = await events_for_period(session, contract_id="c1", book=storage_book(), period=JULY)
+    events = await events_for_period(
+        session=session, contract_id="c1", book=storage_book(), period=JULY
+    )
     return [(e.item, e.count, e.quantity) for e in events]
 
 
@@ -57,11 +59,13 @@ async def test_a_void_keeps_the_original_entry(engine: AsyncEngine, session: Asy
     await session.commit()
     entries_before = (await dump(engine))["entries"]
 
-    await void_entry(session, entry_id=first, actor_id=inspector.id, reason="wrong person", now=NOW)
+    await void_entry(
+        session=session, entry_id=first, actor_id=inspector.id, reason="wrong person", now=NOW
+    )
     await session.commit()
 
     assert (await dump(engine))["entries"] == entries_before
-    status = await entry_status(session, first)
+    status = await entry_status(session=session, entry_id=first)
     assert status.voided and status.state is EntryState.VOIDED
     assert [(a.kind, a.reason, a.actor_id) for a in status.actions] == [
         ("void", "wrong person", inspector.id)
@@ -84,7 +88,7 @@ async def test_a_correction_changes_the_count_not_the_row(
     await session.commit()
     before = (await dump(engine))["entries"]
     await correct_entry(
-        session,
+        session=session,
         entry_id=entry_id,
         quantity=Decimal(2),
         value=None,
@@ -95,7 +99,7 @@ async def test_a_correction_changes_the_count_not_the_row(
     await session.commit()
     assert (await dump(engine))["entries"] == before
     assert await _dress_events(session) == [("dress_code", 1, Decimal(2))]
-    status = await entry_status(session, entry_id)
+    status = await entry_status(session=session, entry_id=entry_id)
     assert (status.quantity, status.entry.quantity, status.voided) == (
         Decimal(2),
         Decimal(3),
@@ -108,12 +112,14 @@ async def test_a_void_entry_takes_no_further_action(session: AsyncSession) -> No
     person = await make_person(session)
     assert person.id is not None
     [entry_id] = await record(session, "c1", event("dress_code", "2026-07-03 09:00"))
-    await void_entry(session, entry_id=entry_id, actor_id=person.id, reason="typo", now=NOW)
+    await void_entry(session=session, entry_id=entry_id, actor_id=person.id, reason="typo", now=NOW)
     with pytest.raises(InvalidInputError, match="is void"):
-        await void_entry(session, entry_id=entry_id, actor_id=person.id, reason="again", now=NOW)
+        await void_entry(
+            session=session, entry_id=entry_id, actor_id=person.id, reason="again", now=NOW
+        )
     with pytest.raises(InvalidInputError, match="is void"):
         await correct_entry(
-            session,
+            session=session,
             entry_id=entry_id,
             quantity=Decimal(1),
             value=None,
@@ -129,7 +135,9 @@ async def test_an_action_needs_a_reason(session: AsyncSession) -> None:
     assert person.id is not None
     [entry_id] = await record(session, "c1", event("dress_code", "2026-07-03 09:00"))
     with pytest.raises(InvalidInputError, match="needs a reason"):
-        await void_entry(session, entry_id=entry_id, actor_id=person.id, reason="  ", now=NOW)
+        await void_entry(
+            session=session, entry_id=entry_id, actor_id=person.id, reason="  ", now=NOW
+        )
 
 
 async def test_dispute_states_are_recorded_without_changing_the_score(
@@ -141,15 +149,20 @@ async def test_dispute_states_are_recorded_without_changing_the_score(
     [entry_id] = await record(session, "c1", event("dress_code", "2026-07-03 09:00"))
     for state in (EntryState.DISPUTED, EntryState.UPHELD):
         await change_state(
-            session, entry_id=entry_id, state=state, actor_id=lead.id, reason="review", now=NOW
+            session=session,
+            entry_id=entry_id,
+            state=state,
+            actor_id=lead.id,
+            reason="review",
+            now=NOW,
         )
-    status = await entry_status(session, entry_id)
+    status = await entry_status(session=session, entry_id=entry_id)
     assert status.state is EntryState.UPHELD
     assert [a.state for a in status.actions] == ["disputed", "upheld"]
     assert await _dress_events(session) == [("dress_code", 1, Decimal(1))]
     with pytest.raises(InvalidInputError, match="void the entry"):
         await change_state(
-            session,
+            session=session,
             entry_id=entry_id,
             state=EntryState.VOIDED,
             actor_id=lead.id,
@@ -161,7 +174,9 @@ async def test_dispute_states_are_recorded_without_changing_the_score(
 async def _write_reports(factory: SessionFactory, writer: int) -> None:
     for n in range(REPORTS_PER_WRITER):
         async with write_session(factory) as session:
-            await get_contract(session, "c1")  # a read before the write, as a handler does
+            await get_contract(
+                session=session, contract_id="c1"
+            )  # a read before the write, as a handler does
             await asyncio.sleep(0)
             note = f"writer {writer} report {n}"
             await record(session, "c1", event("dress_code", "2026-07-03 09:00", note=note))
@@ -182,25 +197,25 @@ async def test_concurrent_writers_do_not_lose_a_report(
 
 async def test_a_redelivered_update_is_claimed_once(factory: SessionFactory) -> None:
     async with write_session(factory) as session:
-        assert await claim_update(session, 7_000_000_001, now=NOW) is True
-        assert await claim_update(session, 7_000_000_001, now=NOW) is False
+        assert await claim_update(session=session, update_id=7_000_000_001, now=NOW) is True
+        assert await claim_update(session=session, update_id=7_000_000_001, now=NOW) is False
     async with write_session(factory) as session:
-        assert await claim_update(session, 7_000_000_001) is False
-        assert await claim_update(session, 7_000_000_002) is True
+        assert await claim_update(session=session, update_id=7_000_000_001) is False
+        assert await claim_update(session=session, update_id=7_000_000_002) is True
 
 
 async def test_a_rolled_back_claim_can_be_claimed_again(factory: SessionFactory) -> None:
     async with factory() as session:
-        assert await claim_update(session, 42, now=NOW) is True
+        assert await claim_update(session=session, update_id=42, now=NOW) is True
         await session.rollback()
     async with write_session(factory) as session:
-        assert await claim_update(session, 42, now=NOW) is True
+        assert await claim_update(session=session, update_id=42, now=NOW) is True
 
 
 async def test_concurrent_claims_of_one_update_succeed_once(factory: SessionFactory) -> None:
     async def claim() -> bool:
         async with write_session(factory) as session:
-            claimed = await claim_update(session, 99, now=NOW)
+            claimed = await claim_update(session=session, update_id=99, now=NOW)
             await asyncio.sleep(0.01)  # hold the transaction open while the others try
             return claimed
 

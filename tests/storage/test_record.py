@@ -40,7 +40,7 @@ async def test_a_contract_records_from_the_local_day_it_is_added(factory: Sessio
         made = await make_contract(session)  # NOW = 2026-07-20 04:00 UTC = 12:00 in Shanghai
         assert made.recording_since == dt.date(2026, 7, 20)
         other = await add_contract(
-            session,
+            session=session,
             contract_id="c2",
             rulebook_id="storage-test",
             client="C",
@@ -52,13 +52,15 @@ async def test_a_contract_records_from_the_local_day_it_is_added(factory: Sessio
         )
         assert other.recording_since == dt.date(2026, 1, 1)
     async with factory() as session:
-        assert (await get_contract(session, "c2")).recording_since == dt.date(2026, 1, 1)
+        assert (await get_contract(session=session, contract_id="c2")).recording_since == dt.date(
+            2026, 1, 1
+        )
 
 
 async def _hall(factory: SessionFactory, since: dt.date) -> None:
     async with write_session(factory) as session:
         await add_contract(
-            session,
+            session=session,
             contract_id="hall",
             rulebook_id=HAIKOU.id,
             client="C",
@@ -170,10 +172,14 @@ async def test_the_period_is_cut_at_the_term_so_that_outside_records_are_counted
     async with write_session(factory) as session:
         await make_contract(session)
         for when in (local(2026, 6, 10, 9), local(2026, 6, 16, 23, 59), local(2026, 6, 17, 9)):
-            await record_entry(session, contract_id="c1", event=Event("dress_code", when), now=NOW)
+            await record_entry(
+                session=session, contract_id="c1", event=Event("dress_code", when), now=NOW
+            )
     june = parse_period(HAIDIAN, "2026-06")
     async with factory() as session:
-        events = await events_for_period(session, contract_id="c1", book=HAIDIAN, period=june)
+        events = await events_for_period(
+            session=session, contract_id="c1", book=HAIDIAN, period=june
+        )
     result = assess(HAIDIAN, events, june, now=NOW)
     # 七、1: the term begins 2026-06-17 0时: one dress-code fault counts (0.1), two are left out
     assert result.line("dress_code").count == 1
@@ -187,19 +193,21 @@ async def test_a_kpi_window_reads_measurements_from_before_its_last_month(
     async with write_session(factory) as session:
         await make_contract(session)
         report = Event("half_year_report", local(2023, 5, 20, 10), value="0")
-        await record_entry(session, contract_id="c1", event=report, now=NOW)
+        await record_entry(session=session, contract_id="c1", event=report, now=NOW)
     async with factory() as session:
         for label, count in (("2023-07", 1), ("2023-06", 0)):
             period = parse_period(CHAOYANG, label)
             events = await events_for_period(
-                session, contract_id="c1", book=CHAOYANG, period=period
+                session=session, contract_id="c1", book=CHAOYANG, period=period
             )
             line = assess(CHAOYANG, events, period, now=NOW).line("half_year_report")
             assert line.count == count
     # 一（二） 半年报: the window 2023-01-23..2023-07-22 ends in July; not delivered → 500
     july = parse_period(CHAOYANG, "2023-07")
     async with factory() as session:
-        events = await events_for_period(session, contract_id="c1", book=CHAOYANG, period=july)
+        events = await events_for_period(
+            session=session, contract_id="c1", book=CHAOYANG, period=july
+        )
     assert assess(CHAOYANG, events, july, now=NOW).line("half_year_report").amount == 500
 
 
@@ -208,10 +216,12 @@ async def test_fact_records_are_kept_one_by_one(factory: SessionFactory) -> None
         await make_contract(session)
         for persons in (3, 2):
             vacancy = Event("staff_vacancy", local(2026, 7, 8, 10), Decimal(persons), "12")
-            await record_entry(session, contract_id="c1", event=vacancy, now=NOW)
+            await record_entry(session=session, contract_id="c1", event=vacancy, now=NOW)
     july = parse_period(HAIDIAN, "2026-07")
     async with factory() as session:
-        events = await events_for_period(session, contract_id="c1", book=HAIDIAN, period=july)
+        events = await events_for_period(
+            session=session, contract_id="c1", book=HAIDIAN, period=july
+        )
     assert sorted(e.quantity for e in events) == [2, 3]  # not one record of 5
     assert assess(HAIDIAN, events, july, now=NOW).warnings == ()  # 六、4/六、6 need 5 at once
 
@@ -231,8 +241,8 @@ async def test_an_import_refuses_or_skips_rows_outside_the_term(factory: Session
     async def run(skip: bool) -> object:
         async with write_session(factory) as session:
             return await import_events(
-                session,
-                contract=await get_contract(session, "c1"),
+                session=session,
+                contract=await get_contract(session=session, contract_id="c1"),
                 book=storage_book(),
                 data=CSV.encode(),
                 source_name="july.csv",

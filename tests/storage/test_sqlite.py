@@ -115,7 +115,7 @@ async def test_write_sessions_of_one_process_take_turns_and_all_succeed(
     async def slow() -> None:
         async with write_session(factory) as session:
             await session.get(ProcessedUpdate, 11)
-            assert await claim_update(session, 10, now=NOW)
+            assert await claim_update(session=session, update_id=10, now=NOW)
             order.append("slow claimed")
             await asyncio.sleep(0.1)  # e.g. an HTTP call inside the transaction
             order.append("slow commits")
@@ -125,7 +125,7 @@ async def test_write_sessions_of_one_process_take_turns_and_all_succeed(
         async with write_session(factory) as session:
             order.append("quick begins")
             await session.get(ProcessedUpdate, 10)
-            assert await claim_update(session, 11, now=NOW)
+            assert await claim_update(session=session, update_id=11, now=NOW)
 
     await asyncio.wait_for(asyncio.gather(slow(), quick()), timeout=5)
     assert order == ["slow claimed", "slow commits", "quick begins"]
@@ -140,7 +140,7 @@ async def test_another_process_holding_the_lock_is_waited_for_without_stalling_t
 
     async def write() -> None:
         async with write_session(factory) as session:
-            assert await claim_update(session, 2, now=NOW)
+            assert await claim_update(session=session, update_id=2, now=NOW)
 
     work = asyncio.ensure_future(write())
     ticks = 0
@@ -166,7 +166,7 @@ async def test_a_lock_held_longer_than_the_busy_timeout_is_an_error_that_writes_
         other = await _other_process_holds_the_lock(_path(engine), 1.0)
         with pytest.raises(OperationalError, match="database is locked"):
             async with write_session(session_factory(engine)) as session:
-                await claim_update(session, 3, now=NOW)
+                await claim_update(session=session, update_id=3, now=NOW)
         assert await other.wait() == 0
         assert await _claimed(engine) == [1]
     finally:
@@ -182,11 +182,11 @@ async def test_a_commit_that_fails_is_sqlalchemys_error_and_the_next_write_goes_
     )
     with pytest.raises(IntegrityError, match="FOREIGN KEY"):
         async with write_session(factory) as session:
-            await claim_update(session, 6, now=NOW)
+            await claim_update(session=session, update_id=6, now=NOW)
             await session.exec(text("PRAGMA defer_foreign_keys = ON"))  # checked at COMMIT
             await session.exec(orphan)
     async with write_session(factory) as session:
-        assert await claim_update(session, 7, now=NOW)
+        assert await claim_update(session=session, update_id=7, now=NOW)
     async with engine.connect() as conn:
         audit = (await conn.execute(text("SELECT count(*) FROM audit_log"))).scalar_one()
     assert (audit, await _claimed(engine)) == (0, [7])
@@ -201,7 +201,7 @@ async def test_disposing_the_engine_closes_every_connection(
             await asyncio.sleep(0.01)
 
     async with write_session(factory) as session:
-        await claim_update(session, 8, now=NOW)
+        await claim_update(session=session, update_id=8, now=NOW)
     await asyncio.gather(*(read() for _ in range(3)))  # several pooled connections
     wal = Path(_path(engine) + "-wal")
     assert wal.exists()  # noqa: ASYNC240 (a stat, no I/O to wait for)
@@ -209,4 +209,4 @@ async def test_disposing_the_engine_closes_every_connection(
     # SQLite removes the write-ahead log when the last connection to the database closes.
     assert not wal.exists()  # noqa: ASYNC240
     async with write_session(factory) as session:  # the engine opens new ones after that
-        assert not await claim_update(session, 8, now=NOW)
+        assert not await claim_update(session=session, update_id=8, now=NOW)

@@ -45,9 +45,9 @@ async def seed_vendors(services: Services, fake: FakeTelegram) -> None:
     async with write_session(services.sessions) as session:
         for user, contract, role in EXTRA_MEMBERS:
             await add_member(session, user, contract, role, NOW)
-            person = await person_by_telegram_id(session, user.id)
+            person = await person_by_telegram_id(session=session, telegram_user_id=user.id)
             if person is not None and user.language_code:
-                await set_language(session, person, user.language_code)
+                await set_language(session=session, person=person, language=user.language_code)
     for user in KNOWN:
         fake.know(user)  # managers and inspectors get messages they did not ask for
 

@@ -103,11 +103,15 @@ async def decide(bot: Running, user: FakeUser, target: str) -> list[bool]:
     entry_id = await finding(bot, target, "dress_code", staff=STAFF[target])
     lead = VENDOR if target == A else VENDOR_B
     async with write_session(bot.services.sessions) as session:
-        opener = await person_by_telegram_id(session, lead.id)
+        opener = await person_by_telegram_id(session=session, telegram_user_id=lead.id)
         entry = await session.get(Entry, entry_id)
         assert opener is not None and opener.id is not None and entry is not None
         opened = await add_dispute(
-            session, entry=entry, reason="着装合规", opened_by_id=opener.id, now=bot.clock.now()
+            session=session,
+            entry=entry,
+            reason="着装合规",
+            opened_by_id=opener.id,
+            now=bot.clock.now(),
         )
     await _press(bot, user, f"dsp:w:{opened.id}")
     await settle(bot)

@@ -59,15 +59,15 @@ async def _act_on(vbot: Running, *, late: int, dress: int, absent: int, early: i
     """Give findings each state a dispute or an undo leaves them in."""
     now = vbot.clock.now()
     async with write_session(vbot.services.sessions) as session:
-        manager = await person_by_telegram_id(session, MANAGER.id)
+        manager = await person_by_telegram_id(session=session, telegram_user_id=MANAGER.id)
         assert manager is not None and manager.id is not None
         who = {"actor_id": manager.id, "reason": "r", "now": now}
-        await change_state(session, entry_id=late, state=EntryState.ADJUSTED, **who)
-        await correct_entry(session, entry_id=late, quantity=Decimal(1), value="25", **who)
-        await change_state(session, entry_id=dress, state=EntryState.UPHELD, **who)
-        await change_state(session, entry_id=absent, state=EntryState.WITHDRAWN, **who)
-        await void_entry(session, entry_id=absent, **who)
-        await void_entry(session, entry_id=early, **who)
+        await change_state(session=session, entry_id=late, state=EntryState.ADJUSTED, **who)
+        await correct_entry(session=session, entry_id=late, quantity=Decimal(1), value="25", **who)
+        await change_state(session=session, entry_id=dress, state=EntryState.UPHELD, **who)
+        await change_state(session=session, entry_id=absent, state=EntryState.WITHDRAWN, **who)
+        await void_entry(session=session, entry_id=absent, **who)
+        await void_entry(session=session, entry_id=early, **who)
 
 
 async def test_the_detail_and_its_evidence_photos(vbot: Running) -> None:
@@ -131,16 +131,16 @@ async def test_a_decided_dispute_shows_in_the_detail(vbot: Running) -> None:
     entry_id = await finding(vbot, A, "dress_code")
     now = vbot.clock.now()
     async with write_session(vbot.services.sessions) as session:
-        vendor = await person_by_telegram_id(session, VENDOR.id)
-        manager = await person_by_telegram_id(session, MANAGER.id)
+        vendor = await person_by_telegram_id(session=session, telegram_user_id=VENDOR.id)
+        manager = await person_by_telegram_id(session=session, telegram_user_id=MANAGER.id)
         entry = await session.get(Entry, entry_id)
         assert vendor and vendor.id and manager and manager.id and entry
         dispute = await add_dispute(
-            session, entry=entry, reason="着装符合规定", opened_by_id=vendor.id, now=now
+            session=session, entry=entry, reason="着装符合规定", opened_by_id=vendor.id, now=now
         )
         assert dispute.id is not None
         await settle(
-            session,
+            session=session,
             dispute_id=dispute.id,
             status=DisputeStatus.UPHELD,
             resolved_by_id=manager.id,

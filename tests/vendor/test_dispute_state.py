@@ -165,7 +165,7 @@ async def _state_rows(bot: Running) -> int:
     """Conversation state rows, expired or not."""
     async with bot.services.sessions() as session:
         far = bot.clock.now() + dt.timedelta(days=3650)
-        return len(await sq.expired(session, now=far, limit=1000))
+        return len(await sq.expired(session=session, now=far, limit=1000))
 
 
 async def test_a_dispute_and_its_decision_survive_restarts(vbot: Running) -> None:

@@ -23,9 +23,9 @@ async def test_only_the_periods_open_disputes_of_the_contract(vbot: Running) -> 
     other_contract = await finding(vbot, B, "dress_code", staff="赵六")
     now = vbot.clock.now()
     async with write_session(vbot.services.sessions) as session:
-        vendor = await person_by_telegram_id(session, VENDOR.id)
-        vendor_b = await person_by_telegram_id(session, VENDOR_B.id)
-        manager = await person_by_telegram_id(session, MANAGER.id)
+        vendor = await person_by_telegram_id(session=session, telegram_user_id=VENDOR.id)
+        vendor_b = await person_by_telegram_id(session=session, telegram_user_id=VENDOR_B.id)
+        manager = await person_by_telegram_id(session=session, telegram_user_id=MANAGER.id)
         assert vendor and vendor.id and vendor_b and vendor_b.id and manager and manager.id
         made = {}
         for entry_id, opener in (
@@ -37,12 +37,12 @@ async def test_only_the_periods_open_disputes_of_the_contract(vbot: Running) -> 
             entry = await session.get(Entry, entry_id)
             assert entry is not None
             made[entry_id] = await add_dispute(
-                session, entry=entry, reason="r", opened_by_id=opener, now=now
+                session=session, entry=entry, reason="r", opened_by_id=opener, now=now
             )
         decided = made[july_decided].id
         assert decided is not None
         await settle(
-            session,
+            session=session,
             dispute_id=decided,
             status=DisputeStatus.UPHELD,
             resolved_by_id=manager.id,
@@ -50,5 +50,5 @@ async def test_only_the_periods_open_disputes_of_the_contract(vbot: Running) -> 
             now=now,
         )
     async with vbot.services.sessions() as session:
-        found = await open_disputes(session, A, JULY)
+        found = await open_disputes(session=session, contract_id=A, period=JULY)
     assert [(d.dispute.id, d.entry.id) for d in found] == [(made[july_open].id, july_open)]

@@ -72,7 +72,7 @@ async def test_a_payout_band_and_the_points_to_the_next_band(vbot: Running) -> N
     vbot.fake.know(hall)
     async with write_session(vbot.services.sessions) as session:
         await add_contract(
-            session,
+            session=session,
             contract_id="haikou",
             rulebook_id="haikou-hall-2023",
             client="海口市政务服务中心",
@@ -110,7 +110,9 @@ async def test_a_closed_period_is_final_until_a_dispute_is_open(vbot: Running) -
     async with write_session(vbot.services.sessions) as session:
         entry = await session.get(Entry, entry_id)
         assert entry is not None
-        await add_dispute(session, entry=entry, reason="x", opened_by_id=5, now=vbot.clock.now())
+        await add_dispute(
+            session=session, entry=entry, reason="x", opened_by_id=5, now=vbot.clock.now()
+        )
     disputed = await vbot.say(VENDOR, "/score 2026-06")
     assert (
         "考核期 2026-06：已于 2026-07-01 09:00 结算，但有 1 条异议待处理，处理前得分为暂定"

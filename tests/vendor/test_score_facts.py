@@ -30,7 +30,7 @@ async def test_a_month_over_without_its_phone_sample_is_not_complete(vbot: Runni
     assert "⚠️ Not complete: these measurements are not recorded yet" in english["text"]
     sample = Event("phone_registration", dt.datetime(2026, 6, 28, 10, tzinfo=TZ), value="100")
     async with write_session(vbot.services.sessions) as session:
-        await record_entry(session, contract_id=A, event=sample, now=vbot.clock.now())
+        await record_entry(session=session, contract_id=A, event=sample, now=vbot.clock.now())
     done = await vbot.say(VENDOR, "/score 2026-06")
     assert "数据不全" not in done["text"]
 
@@ -39,7 +39,7 @@ async def test_records_before_the_term_are_named_and_not_scored(vbot: Running) -
     # An imported row of 16 June 2026, the day before 七、1's start (the bot itself refuses one).
     early = Event("dress_code", dt.datetime(2026, 6, 16, 20, tzinfo=TZ))
     async with write_session(vbot.services.sessions) as session:
-        await record_entry(session, contract_id=A, event=early, now=vbot.clock.now())
+        await record_entry(session=session, contract_id=A, event=early, now=vbot.clock.now())
     reply = await vbot.say(VENDOR_EN, "/score 2026-06")
     assert "Score: 100 / 100" in reply["text"]
     assert (
@@ -52,7 +52,7 @@ async def test_a_breach_says_what_the_client_may_claim(vbot: Running) -> None:
     # 六、4: 6 persons vacant, 11 working days past the 5 → terminate and claim 20,000 CNY
     vacancy = Event("staff_vacancy", vbot.clock.now(), Decimal(6), "11")
     async with write_session(vbot.services.sessions) as session:
-        await record_entry(session, contract_id=A, event=vacancy, now=vbot.clock.now())
+        await record_entry(session=session, contract_id=A, event=vacancy, now=vbot.clock.now())
     reply = await vbot.say(VENDOR, "/score")
     assert (
         "⚠️ 人员空缺达到5人及以上且逾期10个工作日及以上未补充：甲方有权解除合同，未支付的费用"
@@ -66,7 +66,7 @@ async def test_a_pool_year_without_its_first_months_is_provisional(vbot: Running
     vbot.fake.know(hall)
     async with write_session(vbot.services.sessions) as session:
         await add_contract(
-            session,
+            session=session,
             contract_id="haikou",
             rulebook_id="haikou-hall-2023",
             client="海口市政务服务中心",

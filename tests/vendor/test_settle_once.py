@@ -29,11 +29,15 @@ HELD = 0.3  # seconds the first decision holds its transaction open
 async def _open_dispute(bot: Running) -> tuple[int, int]:
     entry_id = await finding(bot, A, "dress_code")
     async with write_session(bot.services.sessions) as session:
-        vendor = await person_by_telegram_id(session, VENDOR.id)
+        vendor = await person_by_telegram_id(session=session, telegram_user_id=VENDOR.id)
         entry = await session.get(Entry, entry_id)
         assert vendor is not None and vendor.id is not None and entry is not None
         dispute = await add_dispute(
-            session, entry=entry, reason="着装合规", opened_by_id=vendor.id, now=bot.clock.now()
+            session=session,
+            entry=entry,
+            reason="着装合规",
+            opened_by_id=vendor.id,
+            now=bot.clock.now(),
         )
     assert dispute.id is not None
     return entry_id, dispute.id
@@ -79,15 +83,15 @@ async def the_second_update_finds_it_settled(bot: Running) -> None:
     """The conditional UPDATE itself: the second waits for the first and changes nothing."""
     _, dispute_id = await _open_dispute(bot)
     async with write_session(bot.services.sessions) as session:
-        manager = await person_by_telegram_id(session, MANAGER.id)
-        other = await person_by_telegram_id(session, MANAGER_2.id)
+        manager = await person_by_telegram_id(session=session, telegram_user_id=MANAGER.id)
+        other = await person_by_telegram_id(session=session, telegram_user_id=MANAGER_2.id)
     assert manager and manager.id and other and other.id
     now = bot.clock.now()
 
     async def second() -> bool:
         async with write_session(bot.services.sessions) as session:
             return await settle(
-                session,
+                session=session,
                 dispute_id=dispute_id,
                 status=DisputeStatus.UPHELD,
                 resolved_by_id=other.id or 0,
@@ -97,7 +101,7 @@ async def the_second_update_finds_it_settled(bot: Running) -> None:
 
     async with write_session(bot.services.sessions) as session:
         assert await settle(
-            session,
+            session=session,
             dispute_id=dispute_id,
             status=DisputeStatus.WITHDRAWN,
             resolved_by_id=manager.id,

@@ -69,7 +69,7 @@ async def finding(
     """A finding stored as if ``reporter`` had recorded it ``ago`` (photos known to Telegram)."""
     now = bot.clock.now()
     async with write_session(bot.services.sessions) as session:
-        person = await person_by_telegram_id(session, reporter.id)
+        person = await person_by_telegram_id(session=session, telegram_user_id=reporter.id)
         event = Event(
             item,
             now - ago,
@@ -80,7 +80,7 @@ async def finding(
             reporter.first_name,
         )
         entry_id = await record_entry(
-            session,
+            session=session,
             contract_id=contract,
             event=event,
             now=now - ago,
@@ -89,7 +89,7 @@ async def finding(
         for content in photos:
             largest = bot.fake.add_photo(content)[-1]
             await add_evidence(
-                session,
+                session=session,
                 entry_id=entry_id,
                 telegram_file_id=largest["file_id"],
                 telegram_file_unique_id=largest["file_unique_id"],

@@ -176,11 +176,11 @@ class Composer:
                 adjustments_after=after,
             )
         elif row.kind == LATE and late_id(row) not in self.lates:
-            late = await lq.late_report(session, late_id(row))
+            late = await lq.late_report(session=session, late_id=late_id(row))
             if late is None:
                 raise LookupError(f"late report {row.period} is gone")
             self.lates[late_id(row)] = LateRequest.of(late)
-            closed = await dq.closed_periods(session, contract_id=row.contract_id)
+            closed = await dq.closed_periods(session=session, contract_id=row.contract_id)
             found = closed.get(late.period)
             self.sent_scores[(row.contract_id, late.period)] = found.score if found else None
 
@@ -190,7 +190,7 @@ class Composer:
         """When the previous digest of this kind was due: this one covers what came since."""
         assert row.due_at is not None
         found = await dlq.previous_run_due(
-            session, contract_id=row.contract_id, kind=row.kind, before=row.due_at
+            session=session, contract_id=row.contract_id, kind=row.kind, before=row.due_at
         )
         if found is not None:
             return found

@@ -166,7 +166,7 @@ async def history_of(
     for past in previous_periods(book, period, MAX_PERIODS):
         if past.end > book.contract.valid_from:
             cache[past.label] = await events_for_period(
-                session, contract_id=contract_id, book=book, period=past
+                session=session, contract_id=contract_id, book=book, period=past
             )
     record = await record_of(session=session, contract_id=contract_id)
     found = past_record(book, period, lambda p: cache.get(p.label, []), now=now, record=record)
@@ -240,10 +240,12 @@ async def adjustments_between(
     scores: dict[str, Decimal | None],
 ) -> tuple[Adjustment, ...]:
     """Late reports approved in (after, until], each with its period's sent and current score."""
-    approved = await lq.approved_between(session, contract_id=contract_id, after=after, until=until)
+    approved = await lq.approved_between(
+        session=session, contract_id=contract_id, after=after, until=until
+    )
     if not approved:
         return ()
-    closed = await dq.closed_periods(session, contract_id=contract_id)
+    closed = await dq.closed_periods(session=session, contract_id=contract_id)
     out = []
     for late in approved:
         item = book.item(late.item)
@@ -282,7 +284,7 @@ async def daily_figures(
     """The day's digest as of ``until``: reports recorded in (after, until] and the standing."""
     period = period_of(book, until)
     rows = await dq.entries_between(
-        session, contract_id=contract_id, start=period.start_utc, end=period.end_utc
+        session=session, contract_id=contract_id, start=period.start_utc, end=period.end_utc
     )
     known = [r for r in rows if r.entry.created_at <= until]
     history = await history_of(
@@ -291,7 +293,9 @@ async def daily_figures(
     standing = standing_of(contract_id, book, [event_of(r) for r in known], period, history, until)
     earlier = [event_of(r) for r in known if r.entry.created_at <= after]
     before = assess_after(book, earlier, period, history, until).score
-    new = await dq.recorded_between(session, contract_id=contract_id, after=after, until=until)
+    new = await dq.recorded_between(
+        session=session, contract_id=contract_id, after=after, until=until
+    )
     adjustments = await adjustments_between(
         session,
         contract_id=contract_id,
@@ -300,7 +304,7 @@ async def daily_figures(
         until=until,
         scores=current_scores(standing),
     )
-    disputes = await open_disputes(session, contract_id, period)
+    disputes = await open_disputes(session=session, contract_id=contract_id, period=period)
     adjusted = {a.late.entry_id for a in adjustments}  # listed as adjustments instead
     return DailyFigures(
         standing,
@@ -325,13 +329,15 @@ async def period_figures(
     adjustments_after: dt.datetime,
 ) -> PeriodFigures:
     """The period's assessment (as ``floorbot report`` makes it) with table and chart."""
-    events = await events_for_period(session, contract_id=contract_id, book=book, period=period)
+    events = await events_for_period(
+        session=session, contract_id=contract_id, book=book, period=period
+    )
     history = await history_of(session, contract_id=contract_id, book=book, period=period, now=now)
     standing = standing_of(contract_id, book, events, period, history, now)
     rows = await dq.entries_between(
-        session, contract_id=contract_id, start=period.start_utc, end=period.end_utc
+        session=session, contract_id=contract_id, start=period.start_utc, end=period.end_utc
     )
-    closed = await dq.closed_periods(session, contract_id=contract_id)
+    closed = await dq.closed_periods(session=session, contract_id=contract_id)
     scores = current_scores(standing)
     adjustments = await adjustments_between(
         session,
@@ -342,7 +348,7 @@ async def period_figures(
         scores=scores,
     )
     xlsx, chart = await asyncio.to_thread(render, book, standing, [event_of(r) for r in rows], now)
-    disputes = await open_disputes(session, contract_id, period)
+    disputes = await open_disputes(session=session, contract_id=contract_id, period=period)
     found = closed.get(period.label)
     return PeriodFigures(
         standing,
@@ -382,6 +388,8 @@ async def period_score(
 ) -> Decimal | None:
     """A period's score as it stands now (as ``floorbot report`` computes it)."""
     period = parse_period(book, label)
-    events = await events_for_period(session, contract_id=contract_id, book=book, period=period)
+    events = await events_for_period(
+        session=session, contract_id=contract_id, book=book, period=period
+    )
     history = await history_of(session, contract_id=contract_id, book=book, period=period, now=now)
     return assess_after(book, events, period, history, now).score

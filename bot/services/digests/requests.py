@@ -137,7 +137,7 @@ class Digests:
         zone = ZoneInfo(contract.timezone)
         if period_text is not None and period_text.lower() in TODAY:
             last = await dlq.previous_run_due(
-                session, contract_id=contract_id, kind=dq.KIND_DAILY, before=now
+                session=session, contract_id=contract_id, kind=dq.KIND_DAILY, before=now
             )
             day = await daily_figures(
                 session,
@@ -222,4 +222,4 @@ class Digests:
         if person_id is None:
             return
         async with write_session(self.core.sessions) as session:
-            await dq.unblock(session, person_id=person_id)
+            await dq.unblock(session=session, person_id=person_id)

@@ -117,12 +117,12 @@ class DigestRunner:
         seen = self.blocked.take_seen()
         try:
             async with self.core.sessions() as session:
-                marked = await dq.blocked_people(session)
+                marked = await dq.blocked_people(session=session)
             back = {user: person for user, person in marked.items() if user in seen}
             if back:
                 async with write_session(self.core.sessions) as session:
                     for person in back.values():
-                        await dq.unblock(session, person_id=person)
+                        await dq.unblock(session=session, person_id=person)
         except Exception:
             self.blocked.seen_again(seen)
             raise
@@ -144,7 +144,7 @@ class DigestRunner:
         """Every contract's next due time of each kind (contracts without a rulebook left out)."""
         now = self.core.clock.now()
         async with self.core.sessions() as session:
-            contracts = list(await list_contracts(session))
+            contracts = list(await list_contracts(session=session))
         runs = []
         for contract in contracts:
             plan = self.plan(contract)
@@ -173,7 +173,7 @@ class DigestRunner:
     async def make_due(self, now: dt.datetime) -> int:
         """Give every due digest without a run its run and its deliveries."""
         async with self.core.sessions() as session:
-            contracts = list(await list_contracts(session))
+            contracts = list(await list_contracts(session=session))
             due: list[tuple[Contract, Rulebook, Occurrence]] = []
             for contract in contracts:
                 plan = self.plan(contract)
@@ -186,7 +186,7 @@ class DigestRunner:
                 due += [(contract, book, o) for o in found]
             if not due:
                 return 0
-            made = await dlq.runs_since(session, since=min(o.due for _, _, o in due))
+            made = await dlq.runs_since(session=session, since=min(o.due for _, _, o in due))
         made_now = 0
         for contract, book, occurrence in due:
             if (contract.id, occurrence.kind, occurrence.label) not in made:
@@ -199,7 +199,7 @@ class DigestRunner:
         """One digest's run (and, for an assessment, the closing of its period), once."""
         async with write_session(self.core.sessions) as session:
             fresh = await dlq.make_run(
-                session,
+                session=session,
                 contract_id=contract.id,
                 kind=occurrence.kind,
                 period=occurrence.label,
@@ -212,8 +212,8 @@ class DigestRunner:
                 await self.close(session, contract, book, occurrence, now)
             people = await self.recipients(session, contract, occurrence)
             await dlq.add_deliveries(
-                session,
-                [
+                session=session,
+                rows=[
                     dlq.NewDelivery(
                         contract.id, occurrence.kind, occurrence.label, occurrence.due, p
                     )
@@ -236,9 +236,11 @@ class DigestRunner:
         if occurrence.kind == REMINDER:
             zone = ZoneInfo(contract.timezone)
             midnight = dt.datetime.combine(occurrence.due.astimezone(zone).date(), dt.time(0), zone)
-            return await dq.silent_inspectors(session, contract_id=contract.id, since=midnight)
+            return await dq.silent_inspectors(
+                session=session, contract_id=contract.id, since=midnight
+            )
         kind = dq.KIND_DAILY if occurrence.kind == DAILY else dq.KIND_PERIOD
-        return await dq.recipients(session, contract_id=contract.id, kind=kind)
+        return await dq.recipients(session=session, contract_id=contract.id, kind=kind)
 
     async def close(
         self,
@@ -251,14 +253,19 @@ class DigestRunner:
         """Close the period with the figures its assessment is sent with, in this transaction."""
         # A report arriving meanwhile waits for the lock, then finds the period closed and goes
         # to a manager instead; one that took the lock first is counted in the figures.
-        await lock_contract(session, contract.id)
+        await lock_contract(session=session, contract_id=contract.id)
         period = occurrence.period
-        events = await events_for_period(session, contract_id=contract.id, book=book, period=period)
+        events = await events_for_period(
+            session=session, contract_id=contract.id, book=book, period=period
+        )
         history = await history_of(
             session, contract_id=contract.id, book=book, period=period, now=now
         )
         result = assess_after(book, events, period, history, now)
-        disputes = [d.dispute.id for d in await open_disputes(session, contract.id, period)]
+        disputes = [
+            d.dispute.id
+            for d in await open_disputes(session=session, contract_id=contract.id, period=period)
+        ]
         summary = {
             **to_data(result),
             "open_disputes": disputes,
@@ -266,7 +273,7 @@ class DigestRunner:
             "due": occurrence.due.isoformat(),
         }
         await dq.close_period(
-            session,
+            session=session,
             contract_id=contract.id,
             period=period.label,
             rulebook_version=book.version,
@@ -283,7 +290,9 @@ class DigestRunner:
         stale = dt.timedelta(seconds=settings.digest_stale_seconds)
         async with write_session(self.core.sessions) as session:
             found = await dlq.reclaim_stale(
-                session, claimed_before=now - stale, max_attempts=settings.digest_max_attempts
+                session=session,
+                claimed_before=now - stale,
+                max_attempts=settings.digest_max_attempts,
             )
         for row in found:
             again = row.state == DeliveryState.PENDING.value

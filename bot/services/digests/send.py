@@ -76,7 +76,7 @@ class Sender:
         while self.running():
             now = self.core.clock.now()
             async with self.core.sessions() as session:
-                rows = await dlq.pending_deliveries(session, now=now, limit=BATCH)
+                rows = await dlq.pending_deliveries(session=session, now=now, limit=BATCH)
             if not rows:
                 return
             composer = Composer(self.core.rulebooks, self.core.settings.default_language, now)
@@ -113,7 +113,7 @@ class Sender:
         async with self.limiter.turn(parcel.chat_id) as turn:
             now = self.core.clock.now()
             async with write_session(sessions) as session:
-                claimed = await dlq.claim(session, ids=parcel.ids, token=token, now=now)
+                claimed = await dlq.claim(session=session, ids=parcel.ids, token=token, now=now)
             if not claimed:
                 turn.skip()
                 return
@@ -151,7 +151,7 @@ class Sender:
         try:
             async with write_session(self.core.sessions) as session:
                 now = self.core.clock.now()
-                held = await dlq.renew_claim(session, ids=ids, token=token, now=now)
+                held = await dlq.renew_claim(session=session, ids=ids, token=token, now=now)
         except Exception:  # the send goes on; a lapsed claim costs at worst a duplicate
             logger.exception("the claim on deliveries %s could not be renewed", ids)
             return True
@@ -223,7 +223,7 @@ class Sender:
         now = self.core.clock.now()
         async with write_session(self.core.sessions) as session:
             await dlq.finish(
-                session,
+                session=session,
                 ids=ids,
                 state=state,
                 now=now,
@@ -232,7 +232,7 @@ class Sender:
                 error=error,
             )
             if state is DeliveryState.BLOCKED:
-                await dq.block(session, person_id=parcel.person_id, now=now)
+                await dq.block(session=session, person_id=parcel.person_id, now=now)
         if state is DeliveryState.SENT:
             tally.sent += len(ids)
             tally.kinds[parcel.kind] = tally.kinds.get(parcel.kind, 0) + len(ids)
@@ -257,14 +257,14 @@ class Sender:
         pause = settings.digest_retry_seconds * 2 ** (settings.digest_send_attempts + attempts)
         at = self.core.clock.now() + dt.timedelta(seconds=pause)
         async with write_session(self.core.sessions) as session:
-            await dlq.retry_later(session, ids=ids, token=token, at=at, error=error)
+            await dlq.retry_later(session=session, ids=ids, token=token, at=at, error=error)
         tally.postponed += len(ids)
         logger.warning("delivery to person %s postponed to %s: %s", parcel.person_id, at, error)
 
     async def _give_up(self, parcel: Parcel, error: str, tally: Tally) -> None:
         now = self.core.clock.now()
         async with write_session(self.core.sessions) as session:
-            claimed = await dlq.claim(session, ids=parcel.ids, token=_token(), now=now)
+            claimed = await dlq.claim(session=session, ids=parcel.ids, token=_token(), now=now)
         if claimed:
             ids = [c.id or 0 for c in claimed]
             await self._record(parcel, ids, DeliveryState.FAILED, None, False, error, tally)

@@ -44,7 +44,9 @@ class Choice:
 async def current(session: AsyncSession, actor: Actor, contract: str) -> Choice:
     """The digests the person gets now (their choice, or the default of their role)."""
     assert actor.person_id is not None
-    found = await dq.subscription_of(session, person_id=actor.person_id, contract_id=contract)
+    found = await dq.subscription_of(
+        session=session, person_id=actor.person_id, contract_id=contract
+    )
     roles = {r.value for r in actor.roles.get(contract, frozenset())}
     return Choice(contract, dq.wants(roles, found, DAILY), dq.wants(roles, found, PERIOD))
 
@@ -52,7 +54,7 @@ async def current(session: AsyncSession, actor: Actor, contract: str) -> Choice:
 async def store(session: AsyncSession, actor: Actor, choice: Choice, now: dt.datetime) -> None:
     assert actor.person_id is not None
     await dq.subscribe(
-        session,
+        session=session,
         person_id=actor.person_id,
         contract_id=choice.contract,
         daily=choice.daily,

@@ -116,7 +116,7 @@ async def timetable(
                 "sch_bad", setting=exc.key, value=exc.value, expected=exc.expected
             ) from None
         await dq.set_schedule(
-            session,
+            session=session,
             contract=contract,
             schedule=settings,
             actor=f"person:{actor.person_id}",
