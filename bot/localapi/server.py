@@ -239,7 +239,7 @@ class FakeTelegram(BotApiMethods):
                     return event
             return None
 
-        return await self._wait_until(found, timeout, lambda: _seen(self, chat_id))
+        return await self._wait_until(found, timeout, lambda: self._unmatched(chat_id))
 
     async def expect_silence(self, chat_id: int, within: float = 0.5) -> None:
         """Assert that the bot sends or edits nothing more in the chat for ``within`` seconds."""
@@ -319,15 +319,15 @@ class FakeTelegram(BotApiMethods):
         """Forget what the bot has said in the chat so far (the next wait sees only new output)."""
         self._cursors[chat_id] = len(self.events)
 
-
-def _seen(fake: FakeTelegram, chat_id: int) -> str:
-    start = fake._cursors.get(chat_id, 0)
-    texts = [
-        e.message.get("text") or e.message.get("caption")
-        for e in fake.events[start:]
-        if e.chat_id == chat_id
-    ]
-    return f"no matching bot message in chat {chat_id}; unmatched since last wait: {texts}"
+    def _unmatched(self, chat_id: int) -> str:
+        """What the bot said in the chat since the last wait (for a timed-out wait's error)."""
+        start = self._cursors.get(chat_id, 0)
+        texts = [
+            e.message.get("text") or e.message.get("caption")
+            for e in self.events[start:]
+            if e.chat_id == chat_id
+        ]
+        return f"no matching bot message in chat {chat_id}; unmatched since last wait: {texts}"
 
 
 def button_data(message: JsonDict, label: str) -> str:
