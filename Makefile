@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install run demo test lint bench test-floors
+.PHONY: install run demo test test-fast lint bench test-floors
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ test: lint
 	  if [ "$${CI:-}" = "true" ]; then echo "PostgreSQL could not be started" >&2; exit 1; fi; \
 	  echo "warning: no PostgreSQL; its tests will be skipped" >&2; pg_env=""; }; \
 	eval "$$pg_env"; $(BIN)/pytest
+
+# For the edit-run loop: the scoring, storage and bot tests, on SQLite (and on PostgreSQL when
+# FLOORBOT_TEST_POSTGRES_URL is set), without lint, the browser, the multi-process and crash
+# runs, the digests' and vendor leads' suites. `make test` stays the whole suite (CI runs it).
+test-fast: install
+	$(BIN)/pytest tests/scoring tests/storage tests/bot
 
 # The lowest versions pyproject.toml allows (.ci/lowest-versions.txt), in a venv of their own:
 # the suite on SQLite, and on PostgreSQL too when FLOORBOT_TEST_POSTGRES_URL is set.
