@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from bot.app.settings import Settings
-from scoring.loader import RulebookError, load_rulebooks
-from scoring.rulebook import Rulebook
+if TYPE_CHECKING:
+    from bot.app.settings import Settings
+    from scoring.rulebook import Rulebook
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -18,10 +18,14 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def settings() -> Settings:
+    from bot.app.settings import Settings
+
     return Settings()
 
 
 def all_rulebooks(config: Settings) -> dict[str, Rulebook]:
+    from scoring.loader import RulebookError, load_rulebooks
+
     try:
         return load_rulebooks(config.extra_rulebook_dirs)
     except RulebookError as exc:

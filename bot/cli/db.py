@@ -7,38 +7,19 @@ import getpass
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy import make_url, text
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app.instance import InstanceBusy, acquire
-from bot.app.settings import Settings
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from bot.app.instance import InstanceBusy
+    from storage.backup import (
+        Snapshot,
+    )
+
 from bot.cli.common import fail
-from storage.backup import (
-    BackupError,
-    Snapshot,
-    backend,
-    backup_postgres,
-    backup_sqlite,
-    check_postgres_backup,
-    other_sessions,
-    restore_postgres,
-    restore_sqlite,
-    sqlite_file,
-)
-from storage.db import (
-    check_schema,
-    create_engine,
-    current_revision,
-    display_url,
-    head_revision,
-    upgrade,
-)
-from storage.errors import StorageError
 
 T = TypeVar("T")
 SQLITE_SETTLE_SECONDS = 0.05
@@ -55,6 +36,10 @@ def cli_actor() -> str:
 
 
 def database_url() -> str:
+    from pydantic import ValidationError
+
+    from bot.app.settings import Settings
+
     try:
         return Settings().database_url
     except ValidationError as exc:
@@ -69,6 +54,10 @@ def _first_line(exc: BaseException) -> str:
 
 def _check_sqlite_folder(url: str) -> None:
     """A SQLite file can only be created in a folder that exists."""
+    from sqlalchemy import make_url
+
+    from storage.errors import StorageError
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return
@@ -86,6 +75,11 @@ def run_on_database(
     """Run ``work`` with an engine on the configured database; errors become one clean line."""
     # Unless ``check`` is off, a database whose schema is not current is refused with the
     # command to run.
+    from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+    from storage.db import check_schema, create_engine, display_url
+    from storage.errors import StorageError
+
     url = url or database_url()
 
     async def main() -> T:
@@ -116,6 +110,8 @@ def run_on_database(
 
 def db_upgrade() -> None:
     """Create the database's tables, or bring them to this floorbot's schema."""
+    from storage.db import current_revision, display_url, upgrade
+
     url = database_url()
 
     async def work(engine: AsyncEngine) -> tuple[str | None, str | None]:
@@ -134,6 +130,8 @@ def db_upgrade() -> None:
 
 def db_current() -> None:
     """Show the database's schema revision; exit 1 when `floorbot db upgrade` is needed."""
+    from storage.db import current_revision, display_url, head_revision
+
     url = database_url()
 
     async def work(engine: AsyncEngine) -> str | None:
@@ -151,6 +149,8 @@ def db_current() -> None:
 @asynccontextmanager
 async def _migration_lock(engine: AsyncEngine) -> AsyncIterator[None]:
     """On PostgreSQL, one upgrade at a time (a session advisory lock on its own connection)."""
+    from sqlalchemy import text
+
     if engine.dialect.name != "postgresql":
         yield
         return
@@ -177,6 +177,9 @@ def _schema_note(snapshot: Snapshot) -> str:
 
 def db_backup(path: BackupPath) -> None:
     """Back up the database into a new file (SQLite: an online copy; PostgreSQL: pg_dump)."""
+    from storage.backup import BackupError, backend, backup_postgres, backup_sqlite, sqlite_file
+    from storage.db import display_url
+
     url = database_url()
     try:
         if backend(url) == "sqlite":
@@ -192,6 +195,9 @@ def db_backup(path: BackupPath) -> None:
 
 def db_restore(path: BackupPath, force: Force = False) -> None:
     """Replace the database's contents with a backup; refused while a bot uses the database."""
+    from storage.backup import BackupError, backend
+    from storage.db import current_revision, display_url, head_revision
+
     url = database_url()
     try:
         snapshot = _restore_sqlite(url, path, force) if backend(url) == "sqlite" else None
@@ -209,6 +215,9 @@ def db_restore(path: BackupPath, force: Force = False) -> None:
 
 def _restore_sqlite(url: str, path: Path, force: bool) -> Snapshot:
     """Hold the bot's lock while copying, so that no bot starts on a half-restored file."""
+    from bot.app.instance import InstanceBusy, acquire
+    from storage.backup import BackupError, restore_sqlite, sqlite_file
+
     database = sqlite_file(url)
     if not database.parent.is_dir():
         raise BackupError(f"the folder {database.parent} of the SQLite database does not exist")
@@ -234,6 +243,9 @@ def _busy_sqlite(database: Path, busy: InstanceBusy) -> str:
 
 
 def _restore_postgres(url: str, path: Path, force: bool) -> Snapshot:
+    from storage.backup import BackupError, check_postgres_backup, other_sessions, restore_postgres
+    from storage.db import display_url
+
     check_postgres_backup(path)
     others = run_on_database(other_sessions, url=url, check=False)
     if others and not force:

@@ -10,16 +10,15 @@ import asyncio
 import json
 import urllib.error
 import urllib.request
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy.exc import ArgumentError
 
-from bot.app import health
-from bot.app.settings import Settings
+if TYPE_CHECKING:
+    from bot.app import health
+    from bot.app.settings import Settings
+
 from bot.cli.common import fail
-from storage.db import create_engine
 
 HTTP_TIMEOUT_SECONDS = 5.0
 
@@ -35,6 +34,11 @@ def health_command(
     ] = None,
 ) -> None:
     """Check the deployment: database reachable, schema current, rulebooks load (exit 0 or 1)."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import ArgumentError
+
+    from bot.app.settings import Settings
+
     try:
         config = Settings()
     except ValidationError as exc:
@@ -52,6 +56,9 @@ def health_command(
 
 
 async def _checks(config: Settings) -> list[health.Check]:
+    from bot.app import health
+    from storage.db import create_engine
+
     engine = create_engine(config.database_url)
     try:
         return await health.everything(engine, config.extra_rulebook_dirs)
@@ -61,6 +68,8 @@ async def _checks(config: Settings) -> list[health.Check]:
 
 def _http(url: str) -> health.Check:
     """The running bot's own answer: 200 and status ok."""
+    from bot.app import health
+
     try:
         with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_SECONDS) as response:
             body = json.loads(response.read().decode("utf-8"))

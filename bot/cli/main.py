@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from bot.cli import data, db, demo, health, report, rulebooks, run, scores
 
 app = typer.Typer(
     name="floorbot",
@@ -14,20 +14,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Each module exposes ``register(app)``; the order here is the order in --help.
-COMMAND_MODULES = (
-    "bot.cli.rulebooks",
-    "bot.cli.report",
-    "bot.cli.db",
-    "bot.cli.data",
-    "bot.cli.scores",
-    "bot.cli.run",
-    "bot.cli.health",
-    "bot.cli.demo",
-)
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(_name).register(app)
+# Each module exposes ``register(app)``; the order here is the order in --help. The modules
+# import what a command needs only when it runs, so that every command starts at once.
+for command_module in (rulebooks, report, db, data, scores, run, health, demo):
+    command_module.register(app)
 
 
 def main() -> None:

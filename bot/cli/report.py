@@ -8,27 +8,21 @@ import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from scoring.assessment import Assessment, Event
+    from scoring.history import PastRecord
+    from scoring.periods import Period
+    from scoring.ranges import RangeAssessment
+    from scoring.rulebook import Rulebook
 
 from bot.cli.common import fail, rulebook, settings
 from bot.cli.db import run_on_database
-from scoring.assessment import Assessment, Event
-from scoring.engine import EngineError, assess
-from scoring.events_csv import EventsCsvError, read_events
-from scoring.history import MAX_PERIODS, PastRecord, Record, history_from_events, past_record
-from scoring.periods import Period, PeriodError, parse_periods, previous_periods
-from scoring.ranges import RangeAssessment, assess_range
-from scoring.render import range_data, range_text, to_data, to_text
-from scoring.rulebook import Rulebook
-from scoring.term import term_of
-from scoring.xlsx import assessment_xlsx, range_xlsx
-from storage.db import session_factory
-from storage.directory import get_contract
-from storage.queries import events_for_period
-from storage.record import record_of
 
 
 class Format(StrEnum):
@@ -56,6 +50,13 @@ def register(root: typer.Typer) -> None:
 def _from_database(contract_id: str, period_text: str, now: dt.datetime) -> Inputs:
     """The contract's rulebook, the periods, their events, the earlier periods' scores."""
 
+    from scoring.history import MAX_PERIODS, past_record
+    from scoring.periods import previous_periods
+    from storage.db import session_factory
+    from storage.directory import get_contract
+    from storage.queries import events_for_period
+    from storage.record import record_of
+
     async def work(engine: AsyncEngine) -> Inputs:
         async with session_factory(engine)() as session:
             contract = await get_contract(session=session, contract_id=contract_id)
@@ -76,6 +77,9 @@ def _from_database(contract_id: str, period_text: str, now: dt.datetime) -> Inpu
 
 def _periods(book: Rulebook, text: str) -> tuple[Period, list[Period]]:
     """The period or range, refused where it is no whole periods or lies outside the term."""
+    from scoring.periods import PeriodError, parse_periods
+    from scoring.term import term_of
+
     try:
         span, parts = parse_periods(book, text)
     except PeriodError as exc:
@@ -115,6 +119,9 @@ def report(
     With --events, --contract names a rulebook and the file is taken as the whole record of
     the term; without, a contract in the database (its recording start and given scores).
     """
+    from scoring.engine import EngineError, assess
+    from scoring.ranges import assess_range
+
     config = settings()
     now = dt.datetime.now(dt.UTC)
     try:
@@ -150,6 +157,9 @@ def report(
 
 
 def _from_csv(path: Path, book: Rulebook, text: str, now: dt.datetime, skip: bool) -> Inputs:
+    from scoring.events_csv import EventsCsvError, read_events
+    from scoring.history import Record, history_from_events
+
     span, parts = _periods(book, text)
     if not path.is_file():
         fail(f"{path}: no such file")
@@ -177,6 +187,10 @@ def _emit(
     output: Path | None,
     lang: str,
 ) -> None:
+    from scoring.ranges import RangeAssessment
+    from scoring.render import range_data, range_text, to_data, to_text
+    from scoring.xlsx import assessment_xlsx, range_xlsx
+
     language = "en" if lang == "en" else "zh"
     if fmt is Format.XLSX:
         if output is None:

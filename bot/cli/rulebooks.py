@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.cli.common import all_rulebooks, fail, rulebook, settings
-from bot.texts.i18n import t
-from scoring.loader import RulebookError, load_rulebook
-from scoring.ranges import NO_RULE
-from scoring.rulebook import (
-    Bounds,
-    Item,
-    ItemKind,
-    RatingComponent,
-    Rulebook,
-    TurnoverComponent,
-    walk_sections,
-)
-from scoring.term import term_of
-from scoring.xlsx import UNIT_ZH
+
+if TYPE_CHECKING:
+    from scoring.rulebook import (
+        Item,
+        Rulebook,
+    )
 
 app = typer.Typer(help="List, show and check contract rulebooks.", no_args_is_help=True)
 
@@ -50,6 +42,9 @@ def list_rulebooks(lang: Lang = None) -> None:
 
 
 def _item_text(item: Item, lang: str) -> str:
+    from scoring.rulebook import ItemKind
+    from scoring.xlsx import UNIT_ZH
+
     unit = UNIT_ZH.get(item.unit.value, "") if lang == "zh" else f"per {item.unit.value}"
     if item.tiers:
         rule = "; ".join(
@@ -77,15 +72,24 @@ def _item_text(item: Item, lang: str) -> str:
 
 
 def _rule(key: str, lang: str, **params: object) -> str:
+    from bot.texts.i18n import t
+
     return t(lang, f"rulebook_{key}", **params)
 
 
 def _word(lang: str, word: str) -> str:
+    from bot.texts.i18n import t
+
     return t(lang, f"rulebook_word_{word}")
 
 
 def _rules(book: Rulebook, lang: str) -> list[str]:
     """The term, the range rule, what is measured every period, the warnings and breaches."""
+    from bot.texts.i18n import t
+    from scoring.ranges import NO_RULE
+    from scoring.rulebook import Bounds, RatingComponent, TurnoverComponent
+    from scoring.term import term_of
+
     out = [_rule("term", lang, term=term_of(book).text().get(lang))]
     rule = book.period.range.label.get(lang) if book.period.range else NO_RULE.get(lang)
     out.append(_rule("range", lang, unit=_word(lang, book.period.unit), rule=rule))
@@ -138,6 +142,8 @@ def _rules(book: Rulebook, lang: str) -> list[str]:
 
 
 def _show(book: Rulebook, lang: str) -> list[str]:
+    from scoring.rulebook import walk_sections
+
     c = book.contract
     out = [
         f"{book.id} (v{book.version}) — {book.title.get(lang)}",
@@ -177,6 +183,9 @@ def check(
     files: Annotated[list[Path], typer.Argument(help="rulebook YAML files to validate")],
 ) -> None:
     """Validate rulebook files: exit 0 with a summary, or non-zero with file, field and reason."""
+    from scoring.loader import RulebookError, load_rulebook
+    from scoring.rulebook import ItemKind
+
     bad = 0
     for path in files:
         try:

@@ -8,25 +8,19 @@ failure is one line on stderr. Serving itself is bot.app.serving.
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlparse
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
-from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.app.builder import build_application, build_services
-from bot.app.context import FloorApp
-from bot.app.instance import InstanceBusy, InstanceLock, acquire
-from bot.app.logs import configure
-from bot.app.serving import HealthServer, Polling, Webhook, serve
-from bot.app.settings import Settings, SettingsError
+if TYPE_CHECKING:
+    from bot.app.context import FloorApp
+    from bot.app.instance import InstanceLock
+    from bot.app.serving import Polling, Webhook
+    from bot.app.settings import Settings
+    from bot.services.registry import Services
+
 from bot.cli.common import fail
-from bot.services.registry import Services
-from scoring.loader import RulebookError
-from storage.db import check_schema, display_url
-from storage.errors import StorageError
 
 
 def register(root: typer.Typer) -> None:
@@ -49,6 +43,10 @@ def run(
     log_level: Annotated[str, typer.Option("--log-level", help="DEBUG, INFO, WARNING")] = "INFO",
 ) -> None:
     """Run the Telegram bot (long polling unless --webhook is given)."""
+    from bot.app.builder import build_application
+    from bot.app.logs import configure
+    from bot.app.settings import SettingsError
+
     config = _settings()
     try:
         config.telegram_token()
@@ -74,6 +72,10 @@ def run(
 
 
 def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    from bot.app.settings import Settings
+
     try:
         return Settings()
     except ValidationError as exc:
@@ -83,6 +85,11 @@ def _settings() -> Settings:
 
 
 def _services(config: Settings) -> Services:
+    from sqlalchemy.exc import ArgumentError
+
+    from bot.app.builder import build_services
+    from scoring.loader import RulebookError
+
     try:
         return build_services(config)
     except RulebookError as exc:
@@ -93,6 +100,11 @@ def _services(config: Settings) -> Services:
 
 async def _check_database(services: Services) -> None:
     """The database answers and its schema is the latest (else: the command to run)."""
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    from storage.db import check_schema, display_url
+    from storage.errors import StorageError
+
     url = display_url(services.settings.database_url)
     try:
         await check_schema(services.engine)
@@ -107,6 +119,8 @@ async def _check_database(services: Services) -> None:
 
 def _instance_lock(config: Settings) -> InstanceLock | None:
     """SQLite serves one bot process: refuse to start a second one on the same file."""
+    from bot.app.instance import InstanceBusy, acquire
+
     try:
         return acquire(config.database_url)
     except InstanceBusy as busy:
@@ -124,6 +138,8 @@ def _mode(
     port: int | None,
     secret_token: str | None,
 ) -> Webhook | Polling:
+    from bot.app.serving import Polling, Webhook
+
     webhook = webhook or config.webhook_url
     if webhook is None:
         return Polling(config.poll_timeout_seconds)
@@ -142,6 +158,11 @@ def _mode(
 def _serve(
     loop: asyncio.AbstractEventLoop, app: FloorApp, config: Settings, mode: Webhook | Polling
 ) -> None:
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot.app.serving import HealthServer, Webhook, serve
+    from storage.errors import StorageError
+
     listen = mode.listen if isinstance(mode, Webhook) else config.webhook_listen
     health = HealthServer(listen, config.health_port) if config.health_port else None
     try:

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from storage.models import Contract, GivenScore
 
 from bot.cli.common import fail, rulebook, settings
 from bot.cli.db import cli_actor, run_on_database
-from scoring.periods import period_of, previous_periods
-from scoring.term import term_of
-from storage.db import session_factory, write_session
-from storage.directory import get_contract
-from storage.models import Contract, GivenScore
-from storage.record import give_score, given_scores
 
 app = typer.Typer(
     help="Scores of periods assessed on paper, before a contract's recording began.",
@@ -47,6 +45,10 @@ def give(
     replace: Annotated[bool, typer.Option("--replace", help="change a score given before")] = False,
 ) -> None:
     """Enter the score of a period that began before recording in floorbot did."""
+    from storage.db import session_factory, write_session
+    from storage.directory import get_contract
+    from storage.record import give_score
+
     try:
         value = Decimal(score.strip())
     except InvalidOperation:
@@ -74,6 +76,12 @@ def give(
 @app.command("list")
 def list_scores(contract: ContractOption) -> None:
     """The recording start, the scores given, and the periods still without one."""
+
+    from scoring.periods import period_of, previous_periods
+    from scoring.term import term_of
+    from storage.db import session_factory
+    from storage.directory import get_contract
+    from storage.record import given_scores
 
     async def work(engine: AsyncEngine) -> tuple[Contract, list[GivenScore]]:
         async with session_factory(engine)() as session:
