@@ -165,7 +165,7 @@ async def _migration_lock(engine: AsyncEngine) -> AsyncIterator[None]:
 
 # -- backup and restore -----------------------------------------------------------------------
 
-BackupPath = Annotated[Path, typer.Argument(help="the backup file", dir_okay=False)]
+BackupPath = Annotated[Path, typer.Argument(help="the backup file", dir_okay=False, metavar="FILE")]
 Force = Annotated[
     bool, typer.Option("--force", help="restore even while something else uses the database")
 ]

@@ -22,7 +22,9 @@ def demo(
     lang: Annotated[str, typer.Option("--lang", help="zh or en", metavar="LANG")] = "zh",
     contract: Annotated[
         str,
-        typer.Option("--contract", help="a shipped rulebook id (floorbot rulebooks list)"),
+        typer.Option(
+            "--contract", metavar="CONTRACT", help="a shipped rulebook id (floorbot rulebooks list)"
+        ),
     ] = DEFAULT_CONTRACT,
     database: Annotated[
         Path | None,
@@ -32,8 +34,12 @@ def demo(
             metavar="FILE",
         ),
     ] = None,
-    port: Annotated[int, typer.Option("--port", help="the page's port (0: any free one)")] = 8080,
-    host: Annotated[str, typer.Option("--host", help="the address to serve on")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="the page's port (0: any free one)")
+    ] = 8080,
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADDRESS", help="the address to serve on")
+    ] = "127.0.0.1",
 ) -> None:
     """Try the bot in a browser: a chat page for an inspector, a manager and a vendor lead."""
     from bot.demo.run import DemoOptions, Started, run_demo

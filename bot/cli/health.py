@@ -30,7 +30,11 @@ def register(root: typer.Typer) -> None:
 def health_command(
     http: Annotated[
         str | None,
-        typer.Option("--http", help="also ask a running bot, e.g. http://127.0.0.1:8080/health"),
+        typer.Option(
+            "--http",
+            metavar="URL",
+            help="also ask a running bot, e.g. http://127.0.0.1:8080/health",
+        ),
     ] = None,
 ) -> None:
     """Check the deployment: database reachable, schema current, rulebooks load (exit 0 or 1)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from bot.cli import data, db, demo, health, report, rulebooks, run, scores
@@ -10,9 +12,33 @@ app = typer.Typer(
     name="floorbot",
     help="floorbot: contract inspection on outsourced service floors, from Telegram.",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion for bash, zsh, fish and PowerShell
+    add_completion=True,
+    # Plain help as command-line tools print it: flags without a type, values as METAVARS.
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+def show_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"floorbot {version('floorbot')}")
+        raise typer.Exit
+
+
+@app.callback()
+def floorbot(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=show_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """The root command: its one option is --version."""
+
 
 # Each module exposes ``register(app)``; the order here is the order in --help. The modules
 # import what a command needs only when it runs, so that every command starts at once.

@@ -95,16 +95,29 @@ def _periods(book: Rulebook, text: str) -> tuple[Period, list[Period]]:
 
 
 def report(
-    contract: Annotated[str, typer.Option("--contract", help="contract id, e.g. key-station-2024")],
-    period: Annotated[str, typer.Option("--period", help="YYYY-MM, YYYY-MM..YYYY-MM or 2024Q1")],
+    contract: Annotated[
+        str,
+        typer.Option("--contract", metavar="CONTRACT", help="contract id, e.g. key-station-2024"),
+    ],
+    period: Annotated[
+        str, typer.Option("--period", metavar="PERIOD", help="YYYY-MM, YYYY-MM..YYYY-MM or 2024Q1")
+    ],
     events: Annotated[
-        Path | None, typer.Option("--events", help="CSV of events (default: the database)")
+        Path | None,
+        typer.Option("--events", metavar="FILE", help="CSV of events (default: the database)"),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="text, json or xlsx")] = Format.TEXT,
+    fmt: Annotated[
+        Format, typer.Option("--format", metavar="FORMAT", help="text, json or xlsx")
+    ] = Format.TEXT,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="write here instead of standard output")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="write here instead of standard output"
+        ),
     ] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (text only)")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", metavar="LANG", help="zh or en (text only)")
+    ] = None,
     skip_outside_term: Annotated[
         bool,
         typer.Option(

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="List, show and check contract rulebooks.", no_args_is_help=True)
 
-Lang = Annotated[str | None, typer.Option("--lang", help="zh or en (default: the setting)")]
+Lang = Annotated[
+    str | None, typer.Option("--lang", metavar="LANG", help="zh or en (default: the setting)")
+]
 
 
 def register(root: typer.Typer) -> None:
@@ -35,6 +37,7 @@ def _lang(lang: str | None) -> str:
 def list_rulebooks(lang: Lang = None) -> None:
     """Every rulebook: id, client, assessment period, validity."""
     language = _lang(lang)
+    typer.echo("rulebook\tclient\tperiod\tvalid")
     for book in all_rulebooks(settings()).values():
         c = book.contract
         period = book.period.unit
@@ -172,7 +175,10 @@ def _show(book: Rulebook, lang: str) -> list[str]:
 
 
 @app.command("show")
-def show(book_id: Annotated[str, typer.Argument(help="rulebook id")], lang: Lang = None) -> None:
+def show(
+    book_id: Annotated[str, typer.Argument(help="rulebook id", metavar="RULEBOOK")],
+    lang: Lang = None,
+) -> None:
     """Every line of one rulebook, in the chosen language."""
     language = _lang(lang)
     typer.echo("\n".join(_show(rulebook(settings(), book_id), language)))
@@ -180,7 +186,9 @@ def show(book_id: Annotated[str, typer.Argument(help="rulebook id")], lang: Lang
 
 @app.command("check")
 def check(
-    files: Annotated[list[Path], typer.Argument(help="rulebook YAML files to validate")],
+    files: Annotated[
+        list[Path], typer.Argument(help="rulebook YAML files to validate", metavar="FILE...")
+    ],
 ) -> None:
     """Validate rulebook files: exit 0 with a summary, or non-zero with file, field and reason."""
     from scoring.loader import RulebookError, load_rulebook

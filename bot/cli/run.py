@@ -30,17 +30,24 @@ def register(root: typer.Typer) -> None:
 def run(
     webhook: Annotated[
         str | None,
-        typer.Option("--webhook", help="public HTTPS URL Telegram posts updates to"),
+        typer.Option("--webhook", metavar="URL", help="public HTTPS URL Telegram posts updates to"),
     ] = None,
     listen: Annotated[
-        str | None, typer.Option("--listen", help="address to listen on (webhook mode)")
+        str | None,
+        typer.Option("--listen", metavar="ADDRESS", help="address to listen on (webhook mode)"),
     ] = None,
-    port: Annotated[int | None, typer.Option("--port", help="port to listen on (webhook)")] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", metavar="PORT", help="port to listen on (webhook)")
+    ] = None,
     secret_token: Annotated[
         str | None,
-        typer.Option("--secret-token", help="secret Telegram sends with each webhook call"),
+        typer.Option(
+            "--secret-token", metavar="TOKEN", help="secret Telegram sends with each webhook call"
+        ),
     ] = None,
-    log_level: Annotated[str, typer.Option("--log-level", help="DEBUG, INFO, WARNING")] = "INFO",
+    log_level: Annotated[
+        str, typer.Option("--log-level", metavar="LEVEL", help="DEBUG, INFO, WARNING")
+    ] = "INFO",
 ) -> None:
     """Run the Telegram bot (long polling unless --webhook is given)."""
     from bot.app.builder import build_application

@@ -26,7 +26,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 ContractOption = Annotated[
-    str, typer.Option("--contract", help="contract id (floorbot contract list)")
+    str, typer.Option("--contract", metavar="CONTRACT", help="contract id (floorbot contract list)")
 ]
 
 
@@ -37,10 +37,17 @@ def register(root: typer.Typer) -> None:
 @app.command("give")
 def give(
     contract: ContractOption,
-    period: Annotated[str, typer.Option("--period", help="the period, e.g. 2023-03 or 2024Q1")],
-    score: Annotated[str, typer.Option("--score", help="the score the paper sheet gives")],
+    period: Annotated[
+        str, typer.Option("--period", metavar="PERIOD", help="the period, e.g. 2023-03 or 2024Q1")
+    ],
+    score: Annotated[
+        str, typer.Option("--score", metavar="SCORE", help="the score the paper sheet gives")
+    ],
     source: Annotated[
-        str, typer.Option("--source", help="where it comes from, e.g. 'signed sheet 2023-03'")
+        str,
+        typer.Option(
+            "--source", metavar="TEXT", help="where it comes from, e.g. 'signed sheet 2023-03'"
+        ),
     ],
     replace: Annotated[bool, typer.Option("--replace", help="change a score given before")] = False,
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from importlib.metadata import version
 from pathlib import Path
 
 import openpyxl
@@ -45,11 +46,26 @@ HAIDIAN_JULY = (
 )
 
 
+def test_the_version_is_the_package_s(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"floorbot {version('floorbot')}\n"
+
+
+def test_help_shows_placeholders_not_types(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["report", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--contract CONTRACT" in result.output
+    assert "--events FILE" in result.output
+    assert "<bool>" not in result.output and "<str>" not in result.output
+
+
 def test_rulebooks_list_names_all_five(cli: CliRunner) -> None:
     result = cli.invoke(app, ["rulebooks", "list"])
     assert result.exit_code == 0, result.output
-    listed = {line.split("\t")[0] for line in result.output.splitlines()}
-    assert listed == CONTRACTS
+    header, *rows = result.output.splitlines()
+    assert header.split("\t") == ["rulebook", "client", "period", "valid"]
+    assert {line.split("\t")[0] for line in rows} == CONTRACTS
 
 
 def test_rulebooks_show_lists_every_item_in_english(cli: CliRunner) -> None:
