@@ -28,6 +28,7 @@ from storage.db import upgrade
 
 logger = logging.getLogger("floorbot.demo")
 POLL_TIMEOUT = 10
+SHUTDOWN_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,8 @@ async def run_demo(
                 services.sessions, book=book, now=clock.now(), fake=fake, lang=options.lang
             )
         page = ChatPage(fake, options.lang, book.title.get(options.lang))
-        runner = web.AppRunner(page.app(), access_log=None)
+        # The page's long polls are cut at once on Ctrl-C instead of being waited for.
+        runner = web.AppRunner(page.app(), access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         site = web.TCPSite(runner, options.host, options.port)
         await site.start()
