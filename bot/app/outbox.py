@@ -26,12 +26,18 @@ def start_outbox(app: FloorApp) -> None:
         return
     every = app.bot_data.services.settings.outbox_poll_seconds
     queue.run_once(_round, when=0, name=OUTBOX_JOB, job_kwargs=RUN_LATE)
-    queue.run_repeating(_round, interval=every, first=every, name=OUTBOX_JOB)
+    # A round may outlast the interval (sends waiting out the transport's retries): the next
+    # one starts and finds it busy instead of being skipped with a warning by the scheduler.
+    overlap = {"max_instances": 2}
+    queue.run_repeating(_round, every, first=every, name=OUTBOX_JOB, job_kwargs=overlap)
 
 
 async def _round(context: FloorContext) -> None:
     """Send what is owed; each confirmation that arrived loses its Undo button in time."""
-    delivered = await context.services.outbox.deliver(context.bot)
+    outbox = context.services.outbox
+    if outbox.busy:
+        return
+    delivered = await outbox.deliver(context.bot)
     if delivered:
         logger.info("outbox round: %d message(s) sent", len(delivered))
     if context.jobs is not None:

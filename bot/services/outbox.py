@@ -121,6 +121,11 @@ class Outbox:
         self._final: dict[int, tuple[DeliveryState, str]] = {}
         self._round = asyncio.Lock()
 
+    @property
+    def busy(self) -> bool:
+        """A round is running in this process."""
+        return self._round.locked()
+
     # -- inside a unit of work ----------------------------------------------------------------
 
     async def keep(
