@@ -35,7 +35,8 @@ def start_outbox(app: FloorApp) -> None:
 async def _round(context: FloorContext) -> None:
     """Send what is owed; each confirmation that arrived loses its Undo button in time."""
     outbox = context.services.outbox
-    if outbox.busy:
+    if outbox.busy:  # a long round (after an outage): this process's sends are written anyway
+        await outbox.write_outcomes()
         return
     delivered = await outbox.deliver(context.bot)
     if delivered:
