@@ -154,7 +154,7 @@ async def test_every_report_is_confirmed_once_in_order_after_an_outage_with_a_wo
     restore(obot.fake, "sendMessage")
     await confirmed_once_in_order(obot, by_chat)
 
-    first, second = [m for m in sent_to(obot, INSPECTOR_EN)]
+    first, second = sent_to(obot, INSPECTOR_EN)
     undone = await obot.tap(INSPECTOR_EN, first, "Undo")  # 15 minutes after it was recorded
     assert undone["text"].endswith(
         f"↩️ Report #{by_chat[INSPECTOR_EN][0]} undone (it stays on record, marked void)."
