@@ -17,13 +17,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.app.context import FloorApp, FloorContext
 from bot.services.conversation_state import DECISION
 from bot.services.findings import Outcome
+from bot.services.outbox import Notice
 from bot.services.parsing import row_id
 from bot.services.permissions import Action, public, requires
+from bot.services.vendor_views import DecisionMade
 from bot.texts.i18n import t
 from bot.texts.vendor import decision_prompt, decision_text
 from handlers.common import PRIVATE, asking, say
 from handlers.conversation import Open
-from handlers.vendor_common import send_to
 
 OUTCOMES = frozenset(o.value for o in Outcome)
 
@@ -50,14 +51,22 @@ async def on_decision_reason(update: Update, context: FloorContext) -> None:
     the vendor lead and the reporting inspector first, then the manager's confirmation."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    decided = await context.services.disputes.decide(asking(update, context), text=message.text)
+    disputes = context.services.disputes
+    decided = await disputes.decide(asking(update, context), text=message.text, tell=both_sides)
     if decided is None:
         return
-    told = ((decided.vendor_lead, "decided_vendor"), (decided.inspector, "decided_inspector"))
-    for person, key in told:
-        if person is not None:
-            await send_to(context.bot, person, decision_text(person.lang, key, decided))
+    await context.services.outbox.send(context.bot, decided.queued)
     await say(update, decision_text(decided.lang, "decided_manager", decided))
+
+
+def both_sides(decided: DecisionMade) -> list[Notice]:
+    """The decision for the vendor lead and the reporting inspector (kept in the outbox)."""
+    told = ((decided.vendor_lead, "decided_vendor"), (decided.inspector, "decided_inspector"))
+    return [
+        Notice(person.chat_id, "decision", decision_text(person.lang, key, decided))
+        for person, key in told
+        if person is not None
+    ]
 
 
 @public("drops the user's own pending decision")

@@ -18,16 +18,18 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.app.context import FloorApp, FloorContext
 from bot.services.conversation_state import DISPUTE_PHOTOS, DISPUTE_REASON
+from bot.services.outbox import Notice
 from bot.services.parsing import row_id
 from bot.services.permissions import Action, public, requires
-from bot.services.vendor_views import DisputeOpened, ReasonAsked
+from bot.services.vendor_views import DisputeOpened, PhotosAdded, ReasonAsked
 from bot.texts.i18n import t
 from bot.texts.vendor import decision_rows, dispute_card, dispute_opened_text
 from handlers.common import PRIVATE, asking, download_photo, drop_keyboard, keyboard, say
 from handlers.conversation import Open
-from handlers.vendor_common import send_photos, send_to
+from handlers.vendor_common import photo_notices
 
 DONE = "dsp:done"
+CARD = "dispute"  # the outbox's kind of a dispute's card to a manager
 DISPUTE_CAPTION = filters.CaptionRegex(r"^\s*/dispute(?:@\w+)?(?:\s|$)")
 
 
@@ -46,6 +48,7 @@ async def start_dispute(update: Update, context: FloorContext) -> None:
     started = await context.services.disputes.start(
         asking(update, context),
         entry_id=entry_id,
+        tell=managers_told,
         reason=words[1] if len(words) > 1 else "",
         photo=photo,
     )
@@ -60,7 +63,8 @@ async def on_dispute_button(update: Update, context: FloorContext) -> None:
     await query.answer()
     entry_id = row_id((query.data or "").removeprefix("dsp:o:"))
     if entry_id is not None:
-        asked = await context.services.disputes.start(asking(update, context), entry_id=entry_id)
+        disputes = context.services.disputes
+        asked = await disputes.start(asking(update, context), entry_id=entry_id, tell=managers_told)
         await _answer(update, context, asked)
 
 
@@ -83,14 +87,18 @@ async def on_reason(update: Update, context: FloorContext) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     disputes = context.services.disputes
-    opened = await disputes.give_reason(asking(update, context), reason=message.text)
+    opened = await disputes.give_reason(
+        asking(update, context), reason=message.text, tell=managers_told
+    )
     if opened is not None:
         await _opened(update, context, opened)
 
 
 async def _opened(update: Update, context: FloorContext, opened: DisputeOpened) -> None:
-    """Tell every manager, then the vendor lead how many were reached; photos may follow."""
-    reached = await _tell_managers(context, opened)
+    """Tell every manager (through the outbox), then the vendor lead how many were reached now;
+    photos may follow."""
+    delivered = await context.services.outbox.send(context.bot, opened.queued)
+    reached = len({d.chat_id for d in delivered if d.kind == CARD})
     done = keyboard([[(t(opened.lang, "button_done"), DONE)]])
     await say(update, dispute_opened_text(opened, reached), done)
 
@@ -101,14 +109,12 @@ async def on_photo(update: Update, context: FloorContext) -> None:
     message = update.effective_message
     assert message is not None and message.photo
     photo = await download_photo(context.bot, message.photo)
-    added = await context.services.disputes.add_photo(asking(update, context), photo=photo)
+    disputes = context.services.disputes
+    added = await disputes.add_photo(asking(update, context), photo=photo, tell=photos_told)
     if added is None:
         return
+    await context.services.outbox.send(context.bot, added.queued)
     dispute_id = added.dispute_id
-    for manager in added.managers:
-        caption = "dispute_photo_caption"
-        chat, lang = manager.chat_id, manager.lang
-        await send_photos(context.bot, chat, added.photos, lang, caption, dispute=dispute_id)
     text = t(added.lang, "dispute_photos_added", dispute=dispute_id, count=len(added.photos))
     await say(update, text)
 
@@ -135,22 +141,29 @@ async def cancel_dispute(update: Update, context: FloorContext) -> None:
     await say(update, t(ended.lang, "dispute_done" if ended.sent else "cancelled"))
 
 
-async def _tell_managers(context: FloorContext, opened: DisputeOpened) -> int:
-    """Each manager gets the dispute with its buttons, then the evidence; returns how many."""
-    reached = 0
+def managers_told(opened: DisputeOpened) -> list[Notice]:
+    """Each manager: the dispute with its decision buttons, then the evidence and the vendor
+    lead's photos (kept in the outbox with the dispute)."""
+    told = []
     dispute_id, entry_id = opened.dispute.id, opened.finding.id
     for manager in opened.managers:
         lang, chat = manager.lang, manager.chat_id
-        buttons = keyboard(decision_rows(lang, dispute_id))
-        if not await send_to(context.bot, manager, dispute_card(lang, opened), buttons):
-            continue
-        reached += 1
-        await send_photos(
-            context.bot, chat, opened.evidence, lang, "evidence_caption", entry=entry_id
-        )
+        buttons = tuple(tuple(row) for row in decision_rows(lang, dispute_id))
+        told.append(Notice(chat, CARD, dispute_card(lang, opened), buttons))
+        told += photo_notices(chat, opened.evidence, lang, "evidence_caption", entry=entry_id)
         caption = "dispute_photo_caption"
-        await send_photos(context.bot, chat, opened.photos, lang, caption, dispute=dispute_id)
-    return reached
+        told += photo_notices(chat, opened.photos, lang, caption, dispute=dispute_id)
+    return told
+
+
+def photos_told(added: PhotosAdded) -> list[Notice]:
+    """The photos added to a dispute, passed on to each manager."""
+    told = []
+    for manager in added.managers:
+        chat, lang = manager.chat_id, manager.lang
+        caption = "dispute_photo_caption"
+        told += photo_notices(chat, added.photos, lang, caption, dispute=added.dispute_id)
+    return told
 
 
 def register(app: FloorApp) -> None:

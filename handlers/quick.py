@@ -19,7 +19,7 @@ from bot.services.reporting import Confirmed, ContractChoice
 from bot.texts.i18n import t
 from bot.texts.reports import EXAMPLE_STAFF
 from handlers.common import PRIVATE, asking, download_photo, keyboard, say
-from handlers.undo import confirmation, schedule_undo_expiry
+from handlers.undo import confirmation_notice, expire_buttons
 
 # How long to wait for an album's captioned photo before telling the user how to report.
 ALBUM_SETTLE_SECONDS = 3
@@ -71,6 +71,7 @@ async def report(
         photos=photos,
         message_id=message.message_id,
         media_group=message.media_group_id,
+        confirm=confirmation_notice,
     )
     if isinstance(made, ContractChoice):
         rows = [[(c, f"q:{made.token}:{i}")] for i, c in enumerate(made.contracts)]
@@ -80,10 +81,10 @@ async def report(
 
 
 async def _confirm(update: Update, context: FloorContext, confirmed: Confirmed) -> None:
-    text, markup = confirmation(confirmed)
-    sent = await say(update, text, markup)
-    if sent is not None and markup is not None:
-        schedule_undo_expiry(context, sent.chat_id, sent.message_id, confirmed)
+    """Send the confirmation the report kept (the outbox sends it again if this fails)."""
+    delivered = await context.services.outbox.send(context.bot, confirmed.queued)
+    if context.jobs is not None:
+        expire_buttons(context.jobs, delivered)
 
 
 @requires(Action.REPORT, sample="q:0a1b2c3d:0")
@@ -94,7 +95,7 @@ async def on_choice(update: Update, context: FloorContext) -> None:
     await query.answer()
     _, token, index = ((query.data or "") + "::").split(":")[:3]
     confirmed = await context.services.reporting.choose_contract(
-        asking(update, context), token=token, index=index
+        asking(update, context), token=token, index=index, confirm=confirmation_notice
     )
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(None)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler, JobQueue
 
 from bot.app.context import FloorApp, FloorContext
+from bot.services.outbox import Delivered, Rows
 from bot.services.parsing import row_id
 from bot.services.permissions import Action, requires
 from bot.services.reporting import Confirmed
@@ -19,11 +21,17 @@ from handlers.common import asking, drop_keyboard, edit, keyboard
 def confirmation(confirmed: Confirmed) -> tuple[str, InlineKeyboardMarkup | None]:
     """``✅ Recorded #42: …`` with the item, points and an Undo button (none for a report that
     was recorded before)."""
+    text, rows = confirmation_notice(confirmed)
+    return text, keyboard(rows) if rows else None
+
+
+def confirmation_notice(confirmed: Confirmed) -> tuple[str, Rows]:
+    """The confirmation's text and buttons, as the outbox keeps them."""
     lang, recorded = confirmed.lang, confirmed.recorded
     text = confirmation_text(lang, recorded, confirmed.undo_minutes)
     if recorded.duplicate:
-        return text, None
-    return text, keyboard([[(t(lang, "button_undo"), f"undo:{recorded.entry_id}")]])
+        return text, ()
+    return text, (((t(lang, "button_undo"), f"undo:{recorded.entry_id}"),),)
 
 
 def schedule_undo_expiry(
@@ -32,12 +40,24 @@ def schedule_undo_expiry(
     """Take the Undo button away when the undo window closes."""
     if context.jobs is None:
         return
-    context.jobs.run_once(
-        _expire,
-        when=confirmed.undo_minutes * 60,
-        data=(chat_id, message_id),
-        name=f"undo:{confirmed.recorded.entry_id}",
+    expire_later(
+        context.jobs, chat_id, message_id, confirmed.recorded.entry_id, confirmed.undo_minutes
     )
+
+
+def expire_later(
+    jobs: JobQueue[FloorContext], chat_id: int, message_id: int, entry_id: int, minutes: int
+) -> None:
+    """Take the Undo button of a confirmation that just arrived away in ``minutes``."""
+    jobs.run_once(_expire, when=minutes * 60, data=(chat_id, message_id), name=f"undo:{entry_id}")
+
+
+def expire_buttons(jobs: JobQueue[FloorContext], delivered: Sequence[Delivered]) -> None:
+    """Each confirmation that just arrived loses its Undo button when its window closes."""
+    for message in delivered:
+        if message.entry_id is not None and message.undo_minutes is not None:
+            minutes = message.undo_minutes
+            expire_later(jobs, message.chat_id, message.message_id, message.entry_id, minutes)
 
 
 async def _expire(context: FloorContext) -> None:

@@ -1,8 +1,9 @@
 """What the score, deductions, history and dispute handlers share: Telegram I/O.
 
-Messages to people other than the user (managers, vendor leads, inspectors: the services
-name them, with their chat and language), and stored photos sent again by their Telegram
-file ids. A failure to reach someone is logged, never raised: the request has gone through.
+Stored photos sent again by their Telegram file ids (a failure is logged, never raised: the
+request has gone through), and the same photos as messages for the outbox: what other people
+are told (managers, vendor leads, inspectors) is kept there (bot.services.outbox) and sent
+until it arrives.
 """
 
 from __future__ import annotations
@@ -10,25 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.services.vendor_views import Recipient
+from bot.services.outbox import Notice
 from bot.texts.i18n import t
 
 logger = logging.getLogger(__name__)
-
-
-async def send_to(
-    bot: Bot, person: Recipient, text: str, markup: InlineKeyboardMarkup | None = None
-) -> bool:
-    """A message to someone other than the user; whether it reached them."""
-    try:
-        await bot.send_message(person.chat_id, text, reply_markup=markup)
-    except TelegramError as exc:
-        logger.warning("could not reach person %s: %s", person.person_id, exc)
-        return False
-    return True
 
 
 async def send_photos(
@@ -44,3 +33,15 @@ async def send_photos(
         except TelegramError as exc:
             logger.warning("photo %s could not be sent to chat %s: %s", index, chat_id, exc)
     return sent
+
+
+def photo_notices(
+    chat_id: int, file_ids: Sequence[str], lang: str, key: str, **params: object
+) -> list[Notice]:
+    """Stored photos to send again by their Telegram file ids, captioned ``key`` (n of total),
+    as the outbox keeps them."""
+    total = len(file_ids)
+    return [
+        Notice(chat_id, "photo", t(lang, key, n=n, total=total, **params), photo=file_id)
+        for n, file_id in enumerate(file_ids, start=1)
+    ]

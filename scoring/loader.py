@@ -22,6 +22,7 @@ class RulebookError(Exception):
         lines = [f"{self.path}: {field}: {reason}" for field, reason in problems]
         super().__init__("\n".join(lines))
 
+
 # libyaml's safe loader when PyYAML was built with it (several times faster), else PyYAML's.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -303,6 +303,37 @@ class DigestDelivery(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=Text)
 
 
+class OutboxMessage(SQLModel, table=True):
+    """A message the bot owes someone (a report's confirmation, a dispute's notice): written in
+    the transaction of what it tells, sent after the commit, sent again until it arrives, in
+    ``id`` order per chat (bot.services.outbox)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_state_chat_id_id", "state", "chat_id", "id"),
+        Index("ix_outbox_entry_id", "entry_id"),
+        _one_of("state", DeliveryState, "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    chat_id: int = Field(sa_type=BigInteger)
+    kind: str = Field(max_length=16)
+    text: str = Field(sa_type=Text)  # the message, or a photo's caption
+    photo: str | None = Field(default=None, max_length=200)  # a Telegram file id
+    buttons: list[list[list[str]]] = Field(default_factory=list, sa_type=JSON)  # [label, data]
+    entry_id: int | None = Field(default=None, foreign_key="entries.id", sa_type=BigId)
+    undo_minutes: int | None = None  # the Undo window, counted from when it arrived
+    created_at: dt.datetime = Field(sa_type=UtcDateTime)
+    state: str = Field(default=DeliveryState.PENDING.value, max_length=16)
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    claim: str | None = Field(default=None, max_length=32)
+    claimed_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    sent_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    error: str | None = Field(default=None, sa_type=Text)
+
+
 class ClosedPeriod(SQLModel, table=True):
     """A period whose assessment is final, with the figures it was closed with."""
 

@@ -14,6 +14,7 @@ from bot.app.jobs import start_digests
 from bot.app.leader import leadership_for
 from bot.app.logs import install_redaction
 from bot.app.menus import set_default_menus, set_menu
+from bot.app.outbox import start_outbox, stop_outbox
 from bot.app.settings import Settings
 from bot.app.transport import RateLimiter, bot_request, updates_request
 from bot.services.choices import report_commands
@@ -158,6 +159,7 @@ async def post_init(app: FloorApp) -> None:
     await set_default_menus(app.bot)
     await refresh_menus(app)
     await start_digests(app)  # digest jobs rebuilt from the contracts' schedules (bot.app.jobs)
+    start_outbox(app)  # confirmations and notices owed, sent again (bot.app.outbox)
     logger.info("bot @%s is ready", app.bot.username)
 
 
@@ -169,7 +171,9 @@ async def refresh_menus(app: FloorApp) -> None:
 
 
 async def post_shutdown(app: FloorApp) -> None:
-    """Give up the lead of the scheduled jobs; close the database connections."""
+    """Write the outbox's last outcomes; give up the lead of the scheduled jobs; close the
+    database connections."""
     services: Services = app.bot_data.services
+    await stop_outbox(app)
     await app.bot_data.leader.stop()
     await services.engine.dispose()

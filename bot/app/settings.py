@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     # died mid-send: it is sent again (a rare duplicate rather than a missed digest). A live
     # sender renews its claim every third of this, so only a dead one goes unrenewed this long.
     digest_stale_seconds: float = Field(default=300, gt=0)
+    # The outbox (report confirmations, dispute notices): how often every process looks for
+    # messages to send again, the longest pause between two tries (the pauses double up to it,
+    # for as long as Telegram is unreachable), and when a claim left by a process that died
+    # mid-send is taken as cut off (longer than a send with all its retries takes).
+    outbox_poll_seconds: float = Field(default=2.0, gt=0)
+    outbox_retry_max_seconds: float = Field(default=60.0, gt=0)
+    outbox_stale_seconds: float = Field(default=120.0, gt=0)
     # Operating the bot: logs, health, several processes, faults.
     log_format: Literal["text", "json"] = "text"
     health_port: int | None = Field(default=None, ge=1, le=65535)

@@ -11,8 +11,9 @@ ends the conversation.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -33,6 +34,7 @@ from bot.services.findings import (
     sees_notes,
     why_not_dispute,
 )
+from bot.services.outbox import Notice, Outbox
 from bot.services.permissions import Action, Actor, require, require_any
 from bot.services.vendor_views import (
     DecisionAsked,
@@ -50,6 +52,12 @@ from storage import bot_queries as bq
 from storage import dispute_queries as dq
 from storage.models import Dispute, DisputeStatus, EntryState, Person, Role
 from storage.queries import change_state
+
+# What the handler tells the others about a request (rendered inside its transaction, kept in
+# the outbox with it: bot.services.outbox).
+TellManagers = Callable[[DisputeOpened], Sequence[Notice]]
+TellPhotos = Callable[[PhotosAdded], Sequence[Notice]]
+TellDecision = Callable[[DecisionMade], Sequence[Notice]]
 
 # -- opening ----------------------------------------------------------------------------------
 
@@ -183,8 +191,9 @@ async def _keep_photo(
 class Disputes:
     """A vendor lead's dispute (reason, then photos) and a manager's decision on it."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, outbox: Outbox) -> None:
         self.core = core
+        self.outbox = outbox
         self.state = DisputeState(Conversations(core))
 
     @property
@@ -199,27 +208,33 @@ class Disputes:
         asking: Asking,
         *,
         entry_id: int | None,
+        tell: TellManagers,
         reason: str = "",
         photo: Photo | None = None,
     ) -> ReasonAsked | DisputeOpened:
         """/dispute ID [REASON] or the Dispute button: record the dispute when the reason is
-        given, else ask for it (``entry_id`` None: no finding named)."""
+        given (the managers told through the outbox), else ask for it (``entry_id`` None: no
+        finding named)."""
         if entry_id is None:
             actor = await self.core.actor(asking)
             raise BotError("dispute_usage").told_in(actor.language)
         draft = Draft(entry_id, photos=[photo] if photo is not None else [])
         if not reason.strip():
             return await self._ask_reason(asking, draft)
-        opened = await self._send(asking, reason, draft)
+        opened = await self._send(asking, reason, draft, tell)
         assert opened is not None  # the draft was given, not read back
         return opened
 
-    async def give_reason(self, asking: Asking, *, reason: str) -> DisputeOpened | None:
+    async def give_reason(
+        self, asking: Asking, *, reason: str, tell: TellManagers
+    ) -> DisputeOpened | None:
         """The reason typed after /dispute ID or the Dispute button (None: the dispute ended
         meanwhile, by /cancel or the timeout)."""
-        return await self._send(asking, reason, None)
+        return await self._send(asking, reason, None, tell)
 
-    async def add_photo(self, asking: Asking, *, photo: Photo) -> PhotosAdded | None:
+    async def add_photo(
+        self, asking: Asking, *, photo: Photo, tell: TellPhotos
+    ) -> PhotosAdded | None:
         """A photo after the dispute was sent (None: it is no longer taking photos)."""
         async with self.core.work(asking, chat_lock=True) as uow:
             session, key = uow.session, chat_key(asking)
@@ -231,7 +246,9 @@ class Disputes:
             )
             await self.state.keep_draft(session, key, draft)  # for another conversation timeout
             told = tuple(recipient(m, self.core.default_language) for m in managers)
-            return PhotosAdded(uow.lang, draft.dispute_id, (photo.file_id,), told)
+            added = PhotosAdded(uow.lang, draft.dispute_id, (photo.file_id,), told)
+            queued = await self.outbox.keep(session, tell(added), now=uow.now)
+            return dataclasses.replace(added, queued=queued)
 
     async def finish(self, asking: Asking) -> Ended:
         """``Done``: the vendor lead has no more photos."""
@@ -265,7 +282,9 @@ class Disputes:
             await self.state.keep_draft(session, key, draft)
         return ReasonAsked(uow.lang, draft.entry_id, case.item)
 
-    async def _send(self, asking: Asking, reason: str, given: Draft | None) -> DisputeOpened | None:
+    async def _send(
+        self, asking: Asking, reason: str, given: Draft | None, tell: TellManagers
+    ) -> DisputeOpened | None:
         """Record the dispute (``given``, or the one waiting for its reason); take photos next."""
         async with self.core.work(asking, chat_lock=True) as uow:
             session, key = uow.session, chat_key(asking)
@@ -289,7 +308,9 @@ class Disputes:
 
             opened = await self.state.ending_on_refusal(session, key, DISPUTE_KINDS, send)
             await self.state.keep_draft(session, key, Draft(draft.entry_id, opened.dispute.id))
-            return self._opened(uow.lang, opened)
+            view = self._opened(uow.lang, opened)
+            queued = await self.outbox.keep(session, tell(view), now=uow.now)
+            return dataclasses.replace(view, queued=queued)
 
     def _opened(self, lang: str, opened: Opened) -> DisputeOpened:
         case = opened.case
@@ -327,7 +348,7 @@ class Disputes:
             finding = finding_view(case.view, case.book, notes=notes)
         return DecisionAsked(uow.lang, dispute_id, outcome, finding)
 
-    async def decide(self, asking: Asking, *, text: str) -> DecisionMade | None:
+    async def decide(self, asking: Asking, *, text: str, tell: TellDecision) -> DecisionMade | None:
         """The reason (for Reduce the new figure first): settle the dispute once. A reason the
         bot cannot use is refused and asked for again; any other refusal ends the decision.
         None: the decision ended meanwhile (/cancel or the timeout)."""
@@ -359,7 +380,9 @@ class Disputes:
                 await self.state.keep_choice(session, key, choice)
                 raise KeptBotError(result.key, **result.params)
             await self.state.keep_choice(session, key, None)
-            return self._decided(uow.lang, result)
+            made = self._decided(uow.lang, result)
+            queued = await self.outbox.keep(session, tell(made), now=uow.now)
+            return dataclasses.replace(made, queued=queued)
 
     async def cancel_decision(self, asking: Asking) -> Ended:
         """/cancel: no decision; the dispute stays open."""

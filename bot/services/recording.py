@@ -27,6 +27,7 @@ from bot.services.drafts import (
 from bot.services.entries import add_photo, store_report
 from bot.services.errors import BotError
 from bot.services.late_reports import hold_if_closed
+from bot.services.outbox import undo_opened_at
 from bot.services.parsing import QuickText, parse_quick
 from bot.services.permissions import Action, Actor, require, require_any
 from scoring.assessment import Event
@@ -251,7 +252,7 @@ def _recorded(
 async def _own_open_entry(
     session: AsyncSession, actor: Actor, entry_id: int, now: dt.datetime, window: dt.timedelta
 ) -> Entry:
-    """The actor's own entry, not voided, recorded less than ``window`` ago."""
+    """The actor's own entry, not voided, whose confirmation arrived less than ``window`` ago."""
     try:
         status = await entry_status(session=session, entry_id=entry_id)
     except NotFoundError:
@@ -262,7 +263,10 @@ async def _own_open_entry(
     require(actor, Action.UNDO, entry.contract_id)
     if status.voided:
         raise BotError("undo_already", entry=entry_id)
-    if now - entry.created_at > window:
+    # The window opens when the confirmation with the Undo button arrives (after an outage of
+    # the Bot API that can be long after the report was recorded).
+    opened = await undo_opened_at(session, entry_id=entry_id, recorded_at=entry.created_at, now=now)
+    if now - opened > window:
         minutes = int(window.total_seconds() // 60)
         raise BotError("undo_expired", entry=entry_id, minutes=minutes)
     return entry

@@ -12,6 +12,7 @@ from bot.services.core import Core
 from bot.services.digests.requests import Digests
 from bot.services.disputes import Disputes
 from bot.services.guided import GuidedReports
+from bot.services.outbox import Outbox
 from bot.services.people import People
 from bot.services.reporting import Reporting
 from bot.services.scores import Scores
@@ -32,6 +33,7 @@ class Services:
         self.people = People(core)
         self.digests = Digests(core)
         self.scores = Scores(core)
-        self.disputes = Disputes(core)
-        self.reporting = Reporting(core)  # one-line reports, albums, undo, /myreports
+        self.outbox = Outbox(core)  # messages kept until they arrive
+        self.disputes = Disputes(core, self.outbox)
+        self.reporting = Reporting(core, self.outbox)  # one-line reports, albums, undo, /myreports
         self.guided = GuidedReports(core)  # the guided report (/report) and its card

@@ -3,17 +3,22 @@ an inspector's own list.
 
 A one-line report is the commonest request: one unit of work claims the update and records
 the report (bot.services.recording), with the album's or the choice's state changed in the
-same commit (bot.services.conversations). The id of the report recorded is noted on the
-request's receipt, so that a failure afterwards is told as "recorded, but …".
+same commit (bot.services.conversations), and its confirmation kept in the outbox
+(bot.services.outbox: the handler renders it, the outbox sends it, again after an outage).
+The id of the report recorded is noted on the request's receipt, so that a failure afterwards
+is told as "recorded, but …".
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.contracts import contract_books
 from bot.services.conversation_state import Album, Pending
@@ -21,6 +26,7 @@ from bot.services.conversations import Conversations, chat_key
 from bot.services.core import Asking, Core
 from bot.services.drafts import Photo
 from bot.services.errors import BotError
+from bot.services.outbox import NOTHING, Notice, Outbox, Queued, Rows
 from bot.services.recording import Recorded, add_photos, my_reports, quick_report, undo
 from bot.texts.i18n import language_of
 from scoring.rulebook import Label
@@ -35,11 +41,17 @@ RECENT_REPORTS = 10
 @dataclass(frozen=True, slots=True)
 class Confirmed:
     """A recorded report (``recorded.duplicate``: recorded before), for its confirmation with
-    Undo; Undo is offered for ``undo_minutes``."""
+    Undo; Undo is offered for ``undo_minutes`` from when the confirmation arrives; ``queued``:
+    the confirmation in the outbox."""
 
     lang: str
     recorded: Recorded
     undo_minutes: int
+    queued: Queued = NOTHING
+
+
+# The confirmation's text and buttons (the handler's renderer, called inside the transaction).
+Render = Callable[[Confirmed], tuple[str, Rows]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +96,9 @@ class MyReports:
 class Reporting:
     """One-line reports, photos and albums, the contract choice, undo and /myreports."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, outbox: Outbox) -> None:
         self.core = core
+        self.outbox = outbox
         self.conversations = Conversations(core)
 
     @property
@@ -104,9 +117,11 @@ class Reporting:
         photos: Sequence[Photo],
         message_id: int,
         media_group: str | None,
+        confirm: Render,
     ) -> Confirmed | ContractChoice:
         """``/late 张三 25``: record it from this message (with the photos, and those of its
-        album that came first), or ask which contract when it fits several."""
+        album that came first) and keep its confirmation, or ask which contract when it fits
+        several."""
         core, conversations = self.core, self.conversations
         key = chat_key(asking)
         source = (asking.chat_id, message_id)
@@ -134,9 +149,12 @@ class Reporting:
                 await conversations.save_album(
                     uow.session, key, media_group, Album(result.entry_id)
                 )
-        return self._confirmed(asking, uow.lang, result)
+            confirmed = await self._keep(asking, uow.session, uow.lang, result, confirm, uow.now)
+        return self._confirmed(asking, confirmed)
 
-    async def choose_contract(self, asking: Asking, *, token: str, index: str) -> Confirmed:
+    async def choose_contract(
+        self, asking: Asking, *, token: str, index: str, confirm: Render
+    ) -> Confirmed:
         """The contract picked for a one-line report that fitted several (taken once)."""
         core, conversations = self.core, self.conversations
         key = chat_key(asking)
@@ -160,12 +178,31 @@ class Reporting:
             if pending.media_group is not None:
                 album = Album(result.entry_id)
                 await conversations.save_album(uow.session, key, pending.media_group, album)
-        return self._confirmed(asking, uow.lang, result)
+            confirmed = await self._keep(asking, uow.session, uow.lang, result, confirm, uow.now)
+        return self._confirmed(asking, confirmed)
 
-    def _confirmed(self, asking: Asking, lang: str, recorded: Recorded) -> Confirmed:
+    async def _keep(
+        self,
+        asking: Asking,
+        session: AsyncSession,
+        lang: str,
+        recorded: Recorded,
+        confirm: Render,
+        now: dt.datetime,
+    ) -> Confirmed:
+        """The report's confirmation, kept in the outbox in the report's transaction."""
+        minutes = self.core.settings.undo_window_minutes
+        confirmed = Confirmed(lang, recorded, minutes)
+        text, buttons = confirm(confirmed)
+        entry_id = None if recorded.duplicate else recorded.entry_id
+        notice = Notice(asking.chat_id, "confirmation", text, buttons, None, entry_id, minutes)
+        queued = await self.outbox.keep(session, [notice], now=now, send_now=True)
+        return dataclasses.replace(confirmed, queued=queued)
+
+    def _confirmed(self, asking: Asking, confirmed: Confirmed) -> Confirmed:
         """The committed report, noted on the receipt (see the module)."""
-        asking.receipt.entry_id = recorded.entry_id
-        return Confirmed(lang, recorded, self.core.settings.undo_window_minutes)
+        asking.receipt.entry_id = confirmed.recorded.entry_id
+        return confirmed
 
     async def album_photo(self, asking: Asking, *, media_group: str, photo: Photo) -> bool:
         """A photo of an album without a report command: evidence for the album's report, or

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from bot.services.drafts import Cost, cost_of
 from bot.services.findings import Outcome
+from bot.services.outbox import NOTHING, Queued
 from bot.texts.i18n import language_of
 from scoring.assessment import Assessment
 from scoring.periods import Period
@@ -211,6 +212,7 @@ class DisputeOpened:
     managers: tuple[Recipient, ...]
     evidence: tuple[str, ...]  # the inspector's photos (Telegram file ids)
     photos: tuple[str, ...]  # the vendor lead's
+    queued: Queued = NOTHING  # what the managers are told, in the outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +223,7 @@ class PhotosAdded:
     dispute_id: int
     photos: tuple[str, ...]  # Telegram file ids
     managers: tuple[Recipient, ...]
+    queued: Queued = NOTHING  # the photos passed on, in the outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,3 +259,4 @@ class DecisionMade:
     decider: str
     vendor_lead: Recipient | None
     inspector: Recipient | None  # None also when the inspector is the vendor lead
+    queued: Queued = NOTHING  # what they are told, in the outbox

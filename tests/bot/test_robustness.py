@@ -33,10 +33,12 @@ async def test_a_one_line_report_writes_its_claim_then_its_rows_and_nothing_else
     report = transaction_of(sent, "INSERT INTO processed_updates")
     writes = [table_written(s) for s in report if table_written(s)]
     assert report[0].startswith("BEGIN IMMEDIATE")  # one write transaction, from its start
-    assert writes == ["processed_updates", "entries", "audit_log"]  # claim first; nothing after
-    # Nor a second transaction for it: what else was written meanwhile is the scheduled jobs'.
+    # The claim first; the confirmation kept in the outbox with the report; nothing after.
+    assert writes == ["processed_updates", "entries", "audit_log", "outbox"]
+    # Nor a second transaction for it: what else was written meanwhile is the scheduled jobs'
+    # (the outbox's round writes that the confirmation arrived).
     elsewhere = {table_written(s) for s in sent if s not in report} - {None}
-    assert elsewhere <= {"digest_deliveries"}
+    assert elsewhere <= {"digest_deliveries", "outbox"}
     assert len(await entries(bot.services)) == 1
 
 
