@@ -112,6 +112,26 @@ MESSAGES: Mapping[str, str] = {
     "entry_not_yours": "Report #{entry} is not one of yours.",
     "entry_unknown": "There is no report #{entry}.",
     "photos_added": "📷 Added {count} photo(s) to report #{entry}.",
+    # -- an edited report message ------------------------------------------------------------
+    "edit_corrected": "✏️ Report #{entry} corrected by your edit: {before} → {after}\n{summary}",
+    "edit_nothing_recorded": "That message recorded no report, so editing it changes nothing. "
+    "Send what you meant as a new message.",
+    "edit_too_late": "Report #{entry} stands as recorded: an edit corrects a report only within "
+    "{minutes} minutes of sending it. Ask a manager to correct it.",
+    "edit_period_closed": "Report #{entry} stands as recorded: its assessment period {period} is "
+    "closed (its figures were sent). Ask a manager to correct it.",
+    "edit_voided": "Report #{entry} was undone, so the edit changes nothing. Send a new report if "
+    "you need one.",
+    "edit_no_command": "Report #{entry} is unchanged: the edited message no longer starts with its "
+    "command. To take the report back, tap Undo under its confirmation.",
+    "edit_other_item": "Report #{entry} is unchanged: an edit cannot change the item ({item}) or "
+    "the contract. Tap Undo and send the new report.",
+    "edit_other_fields": "Report #{entry} is unchanged: an edit corrects only the figures (the "
+    "value and the quantity); the staff, the time and the note stay as recorded. Tap Undo and "
+    "send the report again to change them.",
+    "edit_unreadable": "Report #{entry} is unchanged: the edited message does not read as a "
+    "report.\n{reason}",
+    "edit_no_change": "Report #{entry} already says this; nothing changed.",
     # -- the guided report -------------------------------------------------------------------
     "rep_contract": "New report: choose the contract",
     "rep_section": "{contract}\nChoose the section",
@@ -160,6 +180,7 @@ MESSAGES: Mapping[str, str] = {
     # -- my reports -----------------------------------------------------------------------
     "myreports_empty": "You have not reported anything yet.",
     "myreports_header": "My recent reports:",
+    "myreports_corrected": ", corrected",
     "state_recorded": "recorded",
     "state_voided": "void",
     "state_disputed": "disputed",
