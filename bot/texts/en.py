@@ -30,7 +30,7 @@ MESSAGES: Mapping[str, str] = {
     "forbidden_undo": "Only inspectors can undo their reports{where}.",
     "forbidden_myreports": "My reports is for inspectors{where}.",
     "forbidden_invite": "Only managers can make invites{where}.",
-    "forbidden_invite_role": "You may not invite a {role} to contract {contract}.",
+    "forbidden_invite_role": "You may not invite anyone as {role} to contract {contract}.",
     "where_contract": " (contract {contract})",
     "role_inspector": "inspector",
     "role_manager": "manager",
@@ -43,7 +43,7 @@ MESSAGES: Mapping[str, str] = {
     "invite_unknown": "This invite code is not known. Check it, or ask your manager for a new one.",
     "invite_used": "This invite code has already been used. Ask your manager for a new one.",
     "invite_expired": "This invite code expired on {expired}. Ask your manager for a new one.",
-    "welcome": "Welcome, {name}! You are now {role} on contract {contract} ({title}).",
+    "welcome": "Welcome, {name}! Your role on contract {contract} ({title}): {role}.",
     "welcome_inspector": "To report: send /report for a guided form, or one line such as "
     "{example}. You can also send a photo with such a line as its caption. /help lists "
     "everything.",
@@ -53,7 +53,7 @@ MESSAGES: Mapping[str, str] = {
     "vendor_lead, manager, admin.",
     "invite_which_contract": "You manage several contracts: name one, e.g. /invite inspector "
     "CONTRACT. Yours: {contracts}",
-    "invite_made": "Invite for a {role} on contract {contract}, valid until {expires}:\n{code}\n"
+    "invite_made": "Invite as {role} on contract {contract}, valid until {expires}:\n{code}\n"
     "They send me /start {code}{link}",
     "invite_link": ", or open {url}",
     # -- language ----------------------------------------------------------------------------
