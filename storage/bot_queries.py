@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, or_, text
@@ -55,12 +56,14 @@ class StaffMatch(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ReportRow:
-    """One of an inspector's reports as it stands now."""
+    """One of an inspector's reports as it stands now: ``corrected`` holds the quantity and
+    value its latest correction gave it (None when it was never corrected)."""
 
     entry: Entry
     voided: bool
     state: str | None
     photos: int
+    corrected: tuple[Decimal, str | None] | None = None
 
 
 async def person_by_telegram_id(*, session: AsyncSession, telegram_user_id: int) -> Person | None:
@@ -238,26 +241,42 @@ async def reports_by(*, session: AsyncSession, person_id: int, limit: int) -> li
     ids = [e.id for e in entries if e.id is not None]
     if not ids:
         return []
-    voided, states = await _actions_of(session, ids)
+    acted = await _actions_of(session, ids)
     photos = await _photo_counts(session, ids)
     return [
-        ReportRow(e, e.id in voided, states.get(e.id or 0), photos.get(e.id or 0, 0))
+        ReportRow(
+            e,
+            e.id in acted.voided,
+            acted.states.get(e.id or 0),
+            photos.get(e.id or 0, 0),
+            acted.corrected.get(e.id or 0),
+        )
         for e in entries
     ]
 
 
-async def _actions_of(session: AsyncSession, ids: list[int]) -> tuple[set[int], dict[int, str]]:
+@dataclass(slots=True)
+class _Acted:
+    """What the actions on some entries add up to, entry by entry."""
+
+    voided: set[int] = field(default_factory=set)
+    states: dict[int, str] = field(default_factory=dict)
+    corrected: dict[int, tuple[Decimal, str | None]] = field(default_factory=dict)
+
+
+async def _actions_of(session: AsyncSession, ids: list[int]) -> _Acted:
     statement = (
         select(EntryAction).where(col(EntryAction.entry_id).in_(ids)).order_by(col(EntryAction.id))
     )
-    voided: set[int] = set()
-    states: dict[int, str] = {}
+    acted = _Acted()
     for action in (await session.exec(statement)).all():
         if action.kind == ActionKind.VOID:
-            voided.add(action.entry_id)
+            acted.voided.add(action.entry_id)
         elif action.kind == ActionKind.STATE and action.state is not None:
-            states[action.entry_id] = action.state
-    return voided, states
+            acted.states[action.entry_id] = action.state
+        elif action.kind == ActionKind.CORRECT and action.quantity is not None:
+            acted.corrected[action.entry_id] = (action.quantity, action.value)
+    return acted
 
 
 async def _photo_counts(session: AsyncSession, ids: list[int]) -> dict[int, int]:

@@ -25,6 +25,7 @@ from handlers import (
     deductions,
     digest,
     disputes,
+    edits,
     errors,
     guard,
     help,
@@ -52,6 +53,7 @@ logger = logging.getLogger("floorbot")
 HANDLERS: tuple[Callable[[FloorApp], None], ...] = (
     state.register,  # group -1: skip handled updates, note open forms; expired-state sweep
     guard.register,  # group 1000: remember handled updates
+    edits.register,  # edited messages (no other handler takes them): correct a report
     start.register,  # /start CODE, /invite
     help.register,  # /help
     lang.register,  # /lang, lang: buttons

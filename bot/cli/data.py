@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli.common import all_rulebooks, fail, settings
 from bot.cli.db import cli_actor, run_on_database
+from bot.cli.invites import MAX_INVITES, Invitee, by_count, from_csv
 from bot.services.digests.schedule import ScheduleError, parse_schedule
 from scoring.events_csv import EventsCsvError
 from scoring.rulebook import Rulebook
@@ -20,7 +21,7 @@ from storage.db import session_factory, write_session
 from storage.directory import add_contract, create_invite, get_contract, list_contracts, parse_role
 from storage.errors import InvalidInputError
 from storage.importer import ImportResult, import_events
-from storage.models import Contract, Invite, RosterMember
+from storage.models import Contract, Invite, Role, RosterMember
 from storage.record import set_recording_since
 from storage.roster import RosterCsvError, RosterImport, import_roster, list_roster, read_roster_csv
 
@@ -333,37 +334,82 @@ def parse_lifetime(text: str) -> dt.timedelta:
 
 def invite(
     contract: ContractOption,
-    role: Annotated[str, typer.Option("--role", help="admin, manager, inspector or vendor_lead")],
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="admin, manager, inspector or vendor_lead"),
+    ] = None,
     expires: Annotated[
         str, typer.Option("--expires", help="how long the code is valid: 7d, 12h, 30m, 2w")
     ] = DEFAULT_INVITE_LIFETIME,
+    count: Annotated[
+        int | None, typer.Option("--count", help=f"make N codes (up to {MAX_INVITES})")
+    ] = None,
+    people: Annotated[
+        Path | None,
+        typer.Option("--csv", help="a CSV file name,role: one code per person, named"),
+    ] = None,
 ) -> None:
-    """Make a one-time invite code; the code is the last line printed."""
+    """Make one-time invite codes (all in one transaction); one code is the last line printed."""
     try:
-        chosen, lifetime = parse_role(role), parse_lifetime(expires)
+        chosen = None if role is None else parse_role(role)
+        lifetime = parse_lifetime(expires)
+        invitees = _invitees(chosen, count, people)
     except InvalidInputError as exc:
         fail(str(exc))
     now = _now()
 
-    async def work(engine: AsyncEngine) -> tuple[Invite, Contract]:
+    async def work(engine: AsyncEngine) -> tuple[list[Invite], Contract]:
         async with write_session(session_factory(engine)) as session:
-            made = await create_invite(
-                session=session,
-                contract_id=contract,
-                role=chosen,
-                expires_at=now + lifetime,
-                now=now,
-                created_via=cli_actor(),
-            )
+            made = [
+                await create_invite(
+                    session=session,
+                    contract_id=contract,
+                    role=invitee.role,
+                    expires_at=now + lifetime,
+                    now=now,
+                    created_via=cli_actor(),
+                )
+                for invitee in invitees
+            ]
             return made, await get_contract(session=session, contract_id=contract)
 
     made, found = run_on_database(work)
-    until = made.expires_at.astimezone(ZoneInfo(found.timezone)).strftime("%Y-%m-%d %H:%M")
+    until = made[0].expires_at.astimezone(ZoneInfo(found.timezone)).strftime("%Y-%m-%d %H:%M")
+    username = (settings().bot_username or "").strip().lstrip("@")
+    if people is None and len(made) == 1:
+        _print_one(made[0], found, until, username)
+        return
+    roles = ", ".join(sorted({m.role for m in made}))
+    typer.echo(
+        f"{len(made)} invites to contract {found.id} as {roles}, single use, valid until "
+        f"{until} ({found.timezone}); one line each, tab-separated"
+        + (" (name, role, code" if people is not None else " (code")
+        + (", link):" if username else "):")
+    )
+    for invitee, code in zip(invitees, made, strict=True):
+        cells = [invitee.name or "", code.role] if people is not None else []
+        cells.append(code.code)
+        if username:
+            cells.append(f"https://t.me/{username}?start={code.code}")
+        typer.echo("\t".join(cells))
+
+
+def _invitees(role: Role | None, count: int | None, people: Path | None) -> list[Invitee]:
+    """Whom the codes are for: ``--csv``, or ``--count`` (default one) of ``--role``."""
+    if people is not None:
+        if count is not None:
+            raise InvalidInputError("give --count or --csv, not both")
+        return from_csv(_read(people), role)
+    if role is None:
+        raise InvalidInputError("give --role (admin, manager, inspector or vendor_lead)")
+    return by_count(role, 1 if count is None else count)
+
+
+def _print_one(made: Invite, found: Contract, until: str, username: str) -> None:
     typer.echo(
         f"Invite to contract {found.id} as {made.role}, single use, "
         f"valid until {until} ({found.timezone})."
     )
-    username = (settings().bot_username or "").strip().lstrip("@")
     if username:
         typer.echo(f"Link: https://t.me/{username}?start={made.code}")
     else:

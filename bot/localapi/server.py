@@ -102,6 +102,18 @@ class FakeTelegram(BotApiMethods):
         await self.inject({"edited_message": edited})
         return edited
 
+    async def edit_caption(self, user: FakeUser, message: JsonDict, caption: str) -> JsonDict:
+        """The user edits the caption of one of their photos (an ``edited_message`` too)."""
+        edited = copy.deepcopy(message)
+        edited["caption"] = caption
+        edited["edit_date"] = now_seconds()
+        edited.pop("caption_entities", None)
+        if entities := command_entities(caption):
+            edited["caption_entities"] = entities
+        self._messages[(user.chat_id, message["message_id"])] = edited
+        await self.inject({"edited_message": edited})
+        return edited
+
     async def send_photo(
         self,
         user: FakeUser,

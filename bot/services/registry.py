@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.services.bookkeeping import Bookkeeping
 from bot.services.conversations import Conversations
 from bot.services.core import Core
+from bot.services.corrections import Corrections
 from bot.services.digests.requests import Digests
 from bot.services.disputes import Disputes
 from bot.services.guided import GuidedReports
@@ -37,3 +38,4 @@ class Services:
         self.disputes = Disputes(core, self.outbox)
         self.reporting = Reporting(core, self.outbox)  # one-line reports, albums, undo, /myreports
         self.guided = GuidedReports(core)  # the guided report (/report) and its card
+        self.corrections = Corrections(core)  # an edited report message corrects the report

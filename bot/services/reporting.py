@@ -16,6 +16,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -83,6 +84,9 @@ class MyReport:
     staff: str | None
     photos: int
     state: str
+    # What an edit (or a manager) corrected its figures to: quantity, value and the value's
+    # label; None when it was never corrected.
+    corrected: tuple[Decimal, str | None, Label | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +266,10 @@ class Reporting:
             entry, book = row.entry, books.get(row.entry.contract_id)
             assert entry.id is not None
             zone = ZoneInfo(book.contract.timezone) if book else dt.UTC
+            corrected = None
+            if row.corrected is not None:
+                spec = book.item(entry.item).value if book else None
+                corrected = (*row.corrected, spec.label if spec else None)
             reports.append(
                 MyReport(
                     entry.id,
@@ -271,6 +279,7 @@ class Reporting:
                     entry.staff,
                     row.photos,
                     "voided" if row.voided else (row.state or "recorded"),
+                    corrected,
                 )
             )
         return MyReports(uow.lang, tuple(reports))

@@ -30,7 +30,7 @@ MESSAGES: Mapping[str, str] = {
     "forbidden_undo": "Only inspectors can undo their reports{where}.",
     "forbidden_myreports": "My reports is for inspectors{where}.",
     "forbidden_invite": "Only managers can make invites{where}.",
-    "forbidden_invite_role": "You may not invite a {role} to contract {contract}.",
+    "forbidden_invite_role": "You may not invite anyone as {role} to contract {contract}.",
     "where_contract": " (contract {contract})",
     "role_inspector": "inspector",
     "role_manager": "manager",
@@ -43,7 +43,7 @@ MESSAGES: Mapping[str, str] = {
     "invite_unknown": "This invite code is not known. Check it, or ask your manager for a new one.",
     "invite_used": "This invite code has already been used. Ask your manager for a new one.",
     "invite_expired": "This invite code expired on {expired}. Ask your manager for a new one.",
-    "welcome": "Welcome, {name}! You are now {role} on contract {contract} ({title}).",
+    "welcome": "Welcome, {name}! Your role on contract {contract} ({title}): {role}.",
     "welcome_inspector": "To report: send /report for a guided form, or one line such as "
     "{example}. You can also send a photo with such a line as its caption. /help lists "
     "everything.",
@@ -53,7 +53,7 @@ MESSAGES: Mapping[str, str] = {
     "vendor_lead, manager, admin.",
     "invite_which_contract": "You manage several contracts: name one, e.g. /invite inspector "
     "CONTRACT. Yours: {contracts}",
-    "invite_made": "Invite for a {role} on contract {contract}, valid until {expires}:\n{code}\n"
+    "invite_made": "Invite as {role} on contract {contract}, valid until {expires}:\n{code}\n"
     "They send me /start {code}{link}",
     "invite_link": ", or open {url}",
     # -- language ----------------------------------------------------------------------------
@@ -112,6 +112,26 @@ MESSAGES: Mapping[str, str] = {
     "entry_not_yours": "Report #{entry} is not one of yours.",
     "entry_unknown": "There is no report #{entry}.",
     "photos_added": "📷 Added {count} photo(s) to report #{entry}.",
+    # -- an edited report message ------------------------------------------------------------
+    "edit_corrected": "✏️ Report #{entry} corrected by your edit: {before} → {after}\n{summary}",
+    "edit_nothing_recorded": "That message recorded no report, so editing it changes nothing. "
+    "Send what you meant as a new message.",
+    "edit_too_late": "Report #{entry} stands as recorded: an edit corrects a report only within "
+    "{minutes} minutes of sending it. Ask a manager to correct it.",
+    "edit_period_closed": "Report #{entry} stands as recorded: its assessment period {period} is "
+    "closed (its figures were sent). Ask a manager to correct it.",
+    "edit_voided": "Report #{entry} was undone, so the edit changes nothing. Send a new report if "
+    "you need one.",
+    "edit_no_command": "Report #{entry} is unchanged: the edited message no longer starts with its "
+    "command. To take the report back, tap Undo under its confirmation.",
+    "edit_other_item": "Report #{entry} is unchanged: an edit cannot change the item ({item}) or "
+    "the contract. Tap Undo and send the new report.",
+    "edit_other_fields": "Report #{entry} is unchanged: an edit corrects only the figures (the "
+    "value and the quantity); the staff, the time and the note stay as recorded. Tap Undo and "
+    "send the report again to change them.",
+    "edit_unreadable": "Report #{entry} is unchanged: the edited message does not read as a "
+    "report.\n{reason}",
+    "edit_no_change": "Report #{entry} already says this; nothing changed.",
     # -- the guided report -------------------------------------------------------------------
     "rep_contract": "New report: choose the contract",
     "rep_section": "{contract}\nChoose the section",
@@ -160,6 +180,7 @@ MESSAGES: Mapping[str, str] = {
     # -- my reports -----------------------------------------------------------------------
     "myreports_empty": "You have not reported anything yet.",
     "myreports_header": "My recent reports:",
+    "myreports_corrected": ", corrected",
     "state_recorded": "recorded",
     "state_voided": "void",
     "state_disputed": "disputed",

@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bot.services.corrections import Corrected
 from bot.services.drafts import Cost, Draft, commands_of
 from bot.services.errors import BotError
 from bot.services.permissions import Action, Actor
 from bot.services.recording import Recorded
 from bot.services.reporting import MyReports
 from bot.texts.i18n import number, show, t, where
-from scoring.rulebook import Item, ItemKind, Rulebook, Tier, ValueSpec
+from scoring.rulebook import Item, ItemKind, Label, Rulebook, Tier, ValueSpec
 
 EXAMPLE_STAFF = "张三"
 # Shared one-line commands shown first in help, when a contract has them.
@@ -32,6 +33,9 @@ def render_error(lang: str, error: BotError) -> str:
     item = params.get("item")
     if isinstance(item, Item):
         params.update(item_hints(lang, item))
+    for name, value in error.params.items():
+        if isinstance(value, BotError):  # the refusal a refusal reports (why an edit fails)
+            params[name] = render_error(lang, value)
     return t(lang, error.key, **params)
 
 
@@ -174,8 +178,39 @@ def my_reports_text(mine: MyReports) -> str:
         photos = " 📷" * min(report.photos, 1)
         when = show(lang, report.occurred_at)
         state = t(lang, "state_" + report.state)
-        lines.append(f"#{report.entry_id} {when} {label}{staff}{photos} [{state}]")
+        fixed = ""
+        if report.corrected is not None:
+            quantity, value, value_label = report.corrected
+            fixed = " ✏️ " + figures(lang, value_label, value, quantity)
+            state += t(lang, "myreports_corrected")
+        lines.append(f"#{report.entry_id} {when} {label}{staff}{photos}{fixed} [{state}]")
     return "\n".join(lines)
+
+
+def figures(lang: str, value_label: Label | None, value: str | None, quantity: Decimal) -> str:
+    """A report's figures, which an edit may correct: ``Minutes late: 35``, ``quantity 7``."""
+    parts = []
+    if value is not None:
+        parts.append(f"{value_label.get(lang)}: {value}" if value_label else value)
+    if quantity != 1 or not parts:
+        parts.append(t(lang, "quantity_n", quantity=quantity))
+    return ", ".join(parts)
+
+
+def correction_text(corrected: Corrected) -> str:
+    """``✏️ Report #42 corrected by your edit: quantity 1 → quantity 7`` and the report now."""
+    lang, item = corrected.lang, corrected.item
+    label = item.value.label if item.value is not None else None
+    before, after = corrected.before, corrected.after
+    lines = report_lines(lang, corrected.book, after, corrected.cost, photos=0)
+    return t(
+        lang,
+        "edit_corrected",
+        entry=corrected.entry_id,
+        before=figures(lang, label, before.value, before.quantity),
+        after=figures(lang, label, after.value, after.quantity),
+        summary="\n".join(lines),
+    )
 
 
 def help_text(lang: str, actor: Actor, books: Mapping[str, Rulebook]) -> str:

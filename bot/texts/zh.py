@@ -98,6 +98,24 @@ MESSAGES: Mapping[str, str] = {
     "entry_not_yours": "报告 #{entry} 不是您提交的。",
     "entry_unknown": "没有报告 #{entry}。",
     "photos_added": "📷 已为报告 #{entry} 添加 {count} 张照片。",
+    # -- an edited report message ------------------------------------------------------------
+    "edit_corrected": "✏️ 报告 #{entry} 已按您的修改更正：{before} → {after}\n{summary}",
+    "edit_nothing_recorded": "这条消息没有记录任何报告，修改它不会改变任何内容。"
+    "请把要报告的内容作为新消息发送。",
+    "edit_too_late": "报告 #{entry} 保持原记录：只有发送后 {minutes} 分钟内的修改才会更正报告。"
+    "如需更正请联系管理人员。",
+    "edit_period_closed": "报告 #{entry} 保持原记录：所在的考核期 {period} 已结算关闭。"
+    "如需更正请联系管理人员。",
+    "edit_voided": "报告 #{entry} 已撤销，修改不会改变任何内容。如有需要请发送新报告。",
+    "edit_no_command": "报告 #{entry} 未更改：修改后的消息不再以报告命令开头。"
+    "如要撤回报告，请点确认消息下的“撤销”。",
+    "edit_other_item": "报告 #{entry} 未更改：修改不能更换事项（{item}）或合同。"
+    "请点“撤销”后发送新报告。",
+    "edit_other_fields": "报告 #{entry} 未更改：修改只能更正数值（数值和数量），"
+    "人员、时间和备注保持原记录。"
+    "如需更改，请点“撤销”后重新发送报告。",
+    "edit_unreadable": "报告 #{entry} 未更改：修改后的消息无法识别为报告。\n{reason}",
+    "edit_no_change": "报告 #{entry} 已经是这个内容，没有更改。",
     # -- the guided report -------------------------------------------------------------------
     "rep_contract": "报告违规：选择合同",
     "rep_section": "{contract}\n选择类别",
@@ -146,6 +164,7 @@ MESSAGES: Mapping[str, str] = {
     # -- my reports -----------------------------------------------------------------------
     "myreports_empty": "您还没有提交过报告。",
     "myreports_header": "我最近的报告：",
+    "myreports_corrected": "，已更正",
     "state_recorded": "已记录",
     "state_voided": "已撤销",
     "state_disputed": "异议中",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.texts import en, zh
-from bot.texts.i18n import CATALOGUES, LANGUAGES, language_of
+from bot.texts.i18n import CATALOGUES, LANGUAGES, language_of, t
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/*.py")]
@@ -48,3 +48,29 @@ def test_every_key_the_code_uses_exists() -> None:
 )
 def test_language_choice(chosen: str | None, telegram: str | None, expected: str) -> None:
     assert language_of(chosen, telegram, "zh") == expected
+
+
+# "a" before a filled-in word cannot agree with it ("a inspector", "a admin"); nor "a" before a
+# vowel in the text itself.
+ARTICLE_BEFORE_PLACEHOLDER = re.compile(r"\b[Aa]n? \{")
+A_BEFORE_VOWEL = re.compile(r"\b[Aa] [aeiouAEIOU]\w")
+
+
+@pytest.mark.parametrize("key", sorted(en.MESSAGES))
+def test_no_english_article_that_cannot_agree(key: str) -> None:
+    template = en.MESSAGES[key]
+    assert not ARTICLE_BEFORE_PLACEHOLDER.search(template), template
+    assert not A_BEFORE_VOWEL.search(template), template
+
+
+@pytest.mark.parametrize("role", ["inspector", "admin", "manager", "vendor_lead"])
+def test_invites_and_welcomes_read_right_for_every_role(role: str) -> None:
+    shown = t("en", f"role_{role}")
+    invite = t(
+        "en", "invite_made", role=shown, contract="c1", expires="2026-07-22", code="X", link=""
+    )
+    refusal = t("en", "forbidden_invite_role", role=shown, contract="c1")
+    welcome = t("en", "welcome", name="Li", role=shown, contract="c1", title="T")
+    assert invite.startswith(f"Invite as {shown} on contract c1")
+    assert refusal == f"You may not invite anyone as {shown} to contract c1."
+    assert welcome == f"Welcome, Li! Your role on contract c1 (T): {shown}."

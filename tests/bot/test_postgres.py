@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from tests.bot import test_quick, test_report, test_robustness, test_start
+from tests.bot import test_edits, test_quick, test_report, test_robustness, test_start
 from tests.bot.conftest import Running
 
 Scenario = Callable[[Running], Awaitable[None]]
@@ -26,6 +26,10 @@ SCENARIOS: list[Scenario] = [
     test_robustness.test_inspectors_reporting_at_once_are_all_recorded_once,
     test_robustness.test_double_tapped_undo_voids_once,
     test_start.test_a_valid_code_gives_the_role_and_shows_how_to_report,
+    test_edits.test_an_edit_within_the_window_corrects_the_report,
+    test_edits.test_an_edited_value_corrects_it_and_later_edits_correct_again,
+    test_edits.test_an_edit_after_the_window_is_answered_and_writes_nothing,
+    test_edits.test_a_redelivered_edit_corrects_once,
 ]
 
 

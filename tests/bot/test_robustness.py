@@ -155,9 +155,13 @@ async def test_an_edited_command_is_not_a_second_report(bot: Running) -> None:
     message = await bot.fake.send_text(INSPECTOR, "/late 张三 25")
     await bot.next(INSPECTOR)
     await bot.fake.edit_text(INSPECTOR, message, "/late 张三 35")
-    await bot.fake.expect_silence(INSPECTOR.chat_id, within=0.5)
+    reply = await bot.next(INSPECTOR)
     [row] = await entries(bot.services)
+    assert reply["text"].startswith(
+        f"✏️ 报告 #{row.id} 已按您的修改更正"
+    )  # (tests/bot/test_edits.py)
     assert row.value == "25"
+    assert [(a.kind, a.value) for a in await actions(bot.services, row.id)] == [("correct", "35")]
 
 
 async def test_cancel_without_a_form_and_unknown_buttons(bot: Running) -> None:

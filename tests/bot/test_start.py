@@ -62,7 +62,8 @@ async def test_manager_invites_through_the_deep_link(bot: Running) -> None:
     newcomer = FakeUser(3002, "Newcomer", "en")
     # Opening t.me/<bot>?start=CODE makes Telegram send "/start CODE".
     welcome = await bot.say(newcomer, f"/start {link[1]}")
-    assert welcome["text"].startswith(f"Welcome, Newcomer! You are now vendor lead on contract {A}")
+    assert welcome["text"].startswith(f"Welcome, Newcomer! Your role on contract {A} (")
+    assert "): vendor lead." in welcome["text"].splitlines()[0]
     assert await _roles(bot, newcomer) == {A: {"vendor_lead"}}
 
 

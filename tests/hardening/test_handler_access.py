@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from bot.services.permissions import ALLOWED, Access, Action, access_of
+from handlers import edits
 from storage.models import Role
 from tests.bot.conftest import Running
 from tests.bot.world import ADMIN, INSPECTOR, MANAGER, STRANGER, VENDOR
@@ -115,6 +116,13 @@ async def _drive(
         )
         seen = [e.message.get("text", "") for e in bot.fake.events if e.chat_id == user.chat_id]
         return " / ".join([str(answer.get("text") or "(answered)"), *seen[-1:]])
+    if isinstance(handler, MessageHandler) and handler.filters is edits.EDITED:
+        sent = await bot.fake.send_text(user, sample)
+        await bot.next(user)
+        await bot.fake.edit_text(user, sent, sample)
+        edited = await bot.next(user)
+        await _settle(bot)
+        return str(edited.get("text", ""))
     if isinstance(handler, CommandHandler):
         command = sorted(handler.commands)[0]
         text = f"/{command} {sample}".strip()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
 from bot.cli.main import app
@@ -169,6 +170,92 @@ def test_invite_prints_the_code_last_and_the_link_before_it(run: Invoke) -> None
 )
 def test_a_bad_invite_is_refused(run: Invoke, args: list[str], phrases: list[str]) -> None:
     _refused(run("invite", *args), *phrases)
+
+
+def _invites(url: str) -> list[tuple[str, str]]:
+    async def read() -> list[tuple[str, str]]:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as conn:
+                rows = await conn.execute(text("SELECT code, role FROM invites ORDER BY code"))
+                return [(code, role) for code, role in rows.all()]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+@pytest.mark.usefixtures("with_contract")
+def test_invite_count_prints_every_code_and_link_in_one_call(
+    run: Invoke, database_url: str
+) -> None:
+    result = run(
+        "invite", "--contract", "c1", "--role", "inspector", "--count", "20",
+        FLOORBOT_BOT_USERNAME="Floor_bot",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    header, *lines = result.output.strip().splitlines()
+    assert header.startswith("20 invites to contract c1 as inspector, single use")
+    codes = [line.split("\t")[0] for line in lines]
+    assert len(set(codes)) == 20 and all(CODE.match(c) for c in codes)
+    assert lines[0] == f"{codes[0]}\thttps://t.me/Floor_bot?start={codes[0]}"
+    assert sorted(_invites(database_url)) == sorted((c, "inspector") for c in codes)
+
+
+@pytest.mark.usefixtures("with_contract")
+def test_invite_csv_makes_one_named_code_per_person(
+    run: Invoke, database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "people.csv").write_text(
+        "name,role\n张三,inspector\n李四,\nVendor Wang,vendor-lead\n", encoding="utf-8"
+    )
+    result = run("invite", "--contract", "c1", "--role", "manager", "--csv", "people.csv")
+    assert result.exit_code == 0, result.output
+    header, *lines = result.output.strip().splitlines()
+    assert header.startswith("3 invites to contract c1 as inspector, manager, vendor_lead")
+    cells = [line.split("\t") for line in lines]
+    assert [(name, role) for name, role, _ in cells] == [
+        ("张三", "inspector"),
+        ("李四", "manager"),
+        ("Vendor Wang", "vendor_lead"),
+    ]
+    assert sorted(_invites(database_url)) == sorted((code, role) for _, role, code in cells)
+
+
+@pytest.mark.usefixtures("with_contract")
+@pytest.mark.parametrize(
+    ("args", "content", "phrases"),
+    [
+        (["--role", "inspector", "--count", "0"], None, ["between 1 and 1000"]),
+        (["--role", "inspector", "--count", "1001"], None, ["between 1 and 1000"]),
+        (["--count", "3"], None, ["give --role"]),
+        (
+            ["--csv", "people.csv"],
+            "name,role\n张三,inspector\n李四,\n王五,boss\n,inspector\n",
+            [
+                "nothing was made",
+                "line 3: no role for 李四",
+                "line 4: unknown role 'boss'",
+                "line 5: the name is empty",
+            ],
+        ),
+        (["--csv", "people.csv"], "staff,role\n张三,inspector\n", ["name,role"]),
+        (["--csv", "people.csv", "--count", "2"], "name\n张三\n", ["not both"]),
+        (["--csv", "missing.csv"], None, ["cannot read missing.csv"]),
+    ],
+)
+def test_a_bad_batch_of_invites_makes_none(
+    run: Invoke,
+    database_url: str,
+    tmp_path: Path,
+    args: list[str],
+    content: str | None,
+    phrases: list[str],
+) -> None:
+    if content is not None:
+        (tmp_path / "people.csv").write_text(content, encoding="utf-8")
+    _refused(run("invite", "--contract", "c1", *args), *phrases)
+    assert _invites(database_url) == []
 
 
 @pytest.mark.usefixtures("with_contract")
