@@ -5,25 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from scoring.rulebook import Rulebook
+    from storage.importer import ImportResult
+    from storage.models import Contract, Invite, Role, RosterMember
+    from storage.roster import (
+        RosterImport,
+    )
 
 from bot.cli.common import all_rulebooks, fail, settings
 from bot.cli.db import cli_actor, run_on_database
 from bot.cli.invites import MAX_INVITES, Invitee, by_count, from_csv
-from bot.services.digests.schedule import ScheduleError, parse_schedule
-from scoring.events_csv import EventsCsvError
-from scoring.rulebook import Rulebook
-from storage.db import session_factory, write_session
-from storage.directory import add_contract, create_invite, get_contract, list_contracts, parse_role
-from storage.errors import InvalidInputError
-from storage.importer import ImportResult, import_events
-from storage.models import Contract, Invite, Role, RosterMember
-from storage.record import set_recording_since
-from storage.roster import RosterCsvError, RosterImport, import_roster, list_roster, read_roster_csv
 
 DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 DURATION_UNITS = {
@@ -35,7 +34,7 @@ DURATION_UNITS = {
 DEFAULT_INVITE_LIFETIME = "7d"
 
 ContractOption = Annotated[
-    str, typer.Option("--contract", help="contract id (floorbot contract list)")
+    str, typer.Option("--contract", metavar="CONTRACT", help="contract id (floorbot contract list)")
 ]
 
 
@@ -65,7 +64,9 @@ def _book_for(contract: Contract) -> Rulebook:
 
 
 def import_command(
-    file: Annotated[Path, typer.Argument(help="CSV of events, the format of `floorbot report`")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV of events, the format of `floorbot report`", metavar="FILE")
+    ],
     contract: ContractOption,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="check the file and say what would happen")
@@ -79,6 +80,12 @@ def import_command(
     ] = False,
 ) -> None:
     """Record a CSV of events in a contract's ledger: all rows or none, never twice."""
+
+    from scoring.events_csv import EventsCsvError
+    from storage.db import session_factory, write_session
+    from storage.directory import get_contract
+    from storage.importer import import_events
+
     data = _read(file)
 
     async def work(engine: AsyncEngine) -> ImportResult:
@@ -150,11 +157,16 @@ def _import_outcome(result: ImportResult, file: Path, contract: str) -> str:
 
 def roster_import(
     file: Annotated[
-        Path, typer.Argument(help="CSV: staff_no, name[, role, active_from, active_to]")
+        Path,
+        typer.Argument(help="CSV: staff_no, name[, role, active_from, active_to]", metavar="FILE"),
     ],
     contract: ContractOption,
 ) -> None:
     """Add or update the vendor's staff of a contract from a CSV (all rows or none)."""
+    from storage.db import session_factory, write_session
+    from storage.directory import get_contract
+    from storage.roster import RosterCsvError, import_roster, read_roster_csv
+
     try:
         rows = read_roster_csv(_read(file))
     except RosterCsvError as exc:
@@ -177,6 +189,10 @@ def roster_import(
 def roster_list(contract: ContractOption) -> None:
     """Show the vendor's staff of a contract."""
 
+    from storage.db import session_factory
+    from storage.directory import get_contract
+    from storage.roster import list_roster
+
     async def work(engine: AsyncEngine) -> list[RosterMember]:
         async with session_factory(engine)() as session:
             await get_contract(session=session, contract_id=contract)
@@ -189,9 +205,10 @@ def roster_list(contract: ContractOption) -> None:
             f"`floorbot roster import --contract {contract} FILE.csv` adds staff."
         )
         return
+    typer.echo("staff_no\tname\trole\tactive_from\tactive_to")
     for m in members:
-        span = f"{m.active_from or '…'} – {m.active_to or '…'}"
-        typer.echo(f"{m.staff_no}\t{m.name}\t{m.role or '-'}\t{span}")
+        fields = (m.staff_no, m.name, m.role, m.active_from, m.active_to)
+        typer.echo("\t".join("" if f is None else str(f) for f in fields))
 
 
 # -- floorbot contract ----------------------------------------------------------------------
@@ -208,32 +225,44 @@ def _schedule(pairs: list[str]) -> dict[str, str]:
 
 
 def contract_add(
-    contract_id: Annotated[str, typer.Argument(help="new contract id, e.g. haidian-2026")],
+    contract_id: Annotated[
+        str, typer.Argument(help="new contract id, e.g. haidian-2026", metavar="CONTRACT")
+    ],
     rulebook_id: Annotated[
-        str, typer.Option("--rulebook", help="rulebook id (floorbot rulebooks list)")
+        str,
+        typer.Option(
+            "--rulebook", metavar="RULEBOOK", help="rulebook id (floorbot rulebooks list)"
+        ),
     ],
     client: Annotated[
-        str | None, typer.Option(help="client's name (default: the rulebook's)")
+        str | None, typer.Option(metavar="NAME", help="client's name (default: the rulebook's)")
     ] = None,
     vendor: Annotated[
-        str | None, typer.Option(help="vendor's name (default: the rulebook's)")
+        str | None, typer.Option(metavar="NAME", help="vendor's name (default: the rulebook's)")
     ] = None,
     timezone: Annotated[
-        str | None, typer.Option(help="IANA time zone (default: the rulebook's)")
+        str | None, typer.Option(metavar="ZONE", help="IANA time zone (default: the rulebook's)")
     ] = None,
     schedule: Annotated[
-        list[str] | None, typer.Option(help="schedule setting KEY=VALUE (repeatable)")
+        list[str] | None,
+        typer.Option(metavar="KEY=VALUE", help="schedule setting KEY=VALUE (repeatable)"),
     ] = None,
     recording_since: Annotated[
         str | None,
         typer.Option(
             "--recording-since",
+            metavar="DATE",
             help="first day (YYYY-MM-DD) the ledger holds everything of; default: today. "
             "Periods that began earlier take given scores (floorbot scores give)",
         ),
     ] = None,
 ) -> None:
     """Set up a contract assessed by one of the installed rulebooks."""
+
+    from bot.services.digests.schedule import ScheduleError, parse_schedule
+    from storage.db import session_factory, write_session
+    from storage.directory import add_contract
+
     books = all_rulebooks(settings())
     book = books.get(rulebook_id)
     if book is None:
@@ -285,9 +314,14 @@ def parse_day(text: str, option: str) -> dt.date:
 
 def contract_recording(
     contract: ContractOption,
-    since: Annotated[str, typer.Option("--since", help="the new first day, YYYY-MM-DD")],
+    since: Annotated[
+        str, typer.Option("--since", metavar="DATE", help="the new first day, YYYY-MM-DD")
+    ],
 ) -> None:
     """Move the day a contract's recording began (e.g. after importing earlier findings)."""
+    from storage.db import session_factory, write_session
+    from storage.record import set_recording_since
+
     day = parse_day(since, "--since")
 
     async def work(engine: AsyncEngine) -> Contract:
@@ -303,6 +337,9 @@ def contract_recording(
 def contract_list() -> None:
     """Show every contract."""
 
+    from storage.db import session_factory
+    from storage.directory import list_contracts
+
     async def work(engine: AsyncEngine) -> list[Contract]:
         async with session_factory(engine)() as session:
             return list(await list_contracts(session=session))
@@ -311,11 +348,10 @@ def contract_list() -> None:
     if not contracts:
         typer.echo("No contracts yet: `floorbot contract add ID --rulebook RULEBOOK` adds one.")
         return
+    typer.echo("contract\trulebook\ttimezone\tclient\tvendor\trecording_since")
     for c in contracts:
-        typer.echo(
-            f"{c.id}\t{c.rulebook_id}\t{c.timezone}\t{c.client}\t{c.vendor}\t"
-            f"recording since {c.recording_since}"
-        )
+        fields = (c.id, c.rulebook_id, c.timezone, c.client, c.vendor, c.recording_since)
+        typer.echo("\t".join("" if f is None else str(f) for f in fields))
 
 
 # -- floorbot invite ------------------------------------------------------------------------
@@ -323,6 +359,8 @@ def contract_list() -> None:
 
 def parse_lifetime(text: str) -> dt.timedelta:
     """``7d``, ``12h``, ``30m`` or ``2w`` as a positive duration."""
+    from storage.errors import InvalidInputError
+
     match = DURATION.match(text)
     if match is None or int(match[1]) == 0:
         raise InvalidInputError(
@@ -336,20 +374,29 @@ def invite(
     contract: ContractOption,
     role: Annotated[
         str | None,
-        typer.Option("--role", help="admin, manager, inspector or vendor_lead"),
+        typer.Option("--role", metavar="ROLE", help="admin, manager, inspector or vendor_lead"),
     ] = None,
     expires: Annotated[
-        str, typer.Option("--expires", help="how long the code is valid: 7d, 12h, 30m, 2w")
+        str,
+        typer.Option(
+            "--expires", metavar="LIFETIME", help="how long the code is valid: 7d, 12h, 30m, 2w"
+        ),
     ] = DEFAULT_INVITE_LIFETIME,
     count: Annotated[
-        int | None, typer.Option("--count", help=f"make N codes (up to {MAX_INVITES})")
+        int | None, typer.Option("--count", metavar="N", help=f"make N codes (up to {MAX_INVITES})")
     ] = None,
     people: Annotated[
         Path | None,
-        typer.Option("--csv", help="a CSV file name,role: one code per person, named"),
+        typer.Option(
+            "--csv", metavar="FILE", help="a CSV file name,role: one code per person, named"
+        ),
     ] = None,
 ) -> None:
     """Make one-time invite codes (all in one transaction); one code is the last line printed."""
+    from storage.db import session_factory, write_session
+    from storage.directory import create_invite, get_contract, parse_role
+    from storage.errors import InvalidInputError
+
     try:
         chosen = None if role is None else parse_role(role)
         lifetime = parse_lifetime(expires)
@@ -396,6 +443,8 @@ def invite(
 
 def _invitees(role: Role | None, count: int | None, people: Path | None) -> list[Invitee]:
     """Whom the codes are for: ``--csv``, or ``--count`` (default one) of ``--role``."""
+    from storage.errors import InvalidInputError
+
     if people is not None:
         if count is not None:
             raise InvalidInputError("give --count or --csv, not both")

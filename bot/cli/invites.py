@@ -9,11 +9,10 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from scoring.storable import NAME_LENGTH
-from storage.directory import parse_role
-from storage.errors import InvalidInputError
-from storage.models import Role
+if TYPE_CHECKING:
+    from storage.models import Role
 
 MAX_INVITES = 1000  # codes in one call: a floor's whole staff, with room to spare
 CSV_COLUMNS = ("name", "role")
@@ -29,6 +28,8 @@ class Invitee:
 
 def by_count(role: Role, count: int) -> list[Invitee]:
     """``--count N``: N codes for the same role."""
+    from storage.errors import InvalidInputError
+
     if not 1 <= count <= MAX_INVITES:
         raise InvalidInputError(f"--count {count}: make between 1 and {MAX_INVITES} codes a call")
     return [Invitee(role) for _ in range(count)]
@@ -37,6 +38,8 @@ def by_count(role: Role, count: int) -> list[Invitee]:
 def from_csv(data: bytes, default_role: Role | None) -> list[Invitee]:
     """``--csv FILE``: a ``name,role`` header, then one person a line (an empty role takes
     ``--role``); every bad line is listed, or nothing is made."""
+    from storage.errors import InvalidInputError
+
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -68,6 +71,10 @@ def from_csv(data: bytes, default_role: Role | None) -> list[Invitee]:
 
 
 def _invitee(raw: dict[str | None, str | list[str] | None], default_role: Role | None) -> Invitee:
+    from scoring.storable import NAME_LENGTH
+    from storage.directory import parse_role
+    from storage.errors import InvalidInputError
+
     if None in raw:
         raise InvalidInputError("more cells than columns")
     name = str(raw.get("name") or "").strip()
