@@ -31,6 +31,7 @@ from bot.services.findings import (
     load_case,
     read_reduction,
 )
+from bot.services.parsing import checked_text
 from bot.services.permissions import Action, Actor, require, require_any
 from scoring.rulebook import Rulebook
 from storage import dispute_queries as dq
@@ -132,6 +133,7 @@ async def decide(
     reason = reduction.reason if reduction is not None else text.strip()
     if not reason:
         raise BotError("reason_needed")
+    checked_text("decision_reason", reason)
     if case.view.voided:  # its inspector undid it meanwhile: nothing is left to count
         outcome, reduction = Outcome.WITHDRAW, None
     assert actor.person_id is not None

@@ -33,6 +33,7 @@ from bot.services.findings import (
     sees_notes,
     why_not_dispute,
 )
+from bot.services.parsing import checked_text
 from bot.services.permissions import Action, Actor, require, require_any
 from bot.services.vendor_views import (
     DecisionAsked,
@@ -109,6 +110,7 @@ async def open_dispute(
     reason = reason.strip()
     if not reason:
         raise BotError("dispute_usage")
+    checked_text("dispute_reason", reason)
     assert actor.person_id is not None
     try:
         dispute = await dq.add_dispute(

@@ -32,6 +32,9 @@ def render_error(lang: str, error: BotError) -> str:
     item = params.get("item")
     if isinstance(item, Item):
         params.update(item_hints(lang, item))
+    field = params.get("field")
+    if isinstance(field, str):
+        params["field"] = t(lang, f"limit_{field}")
     return t(lang, error.key, **params)
 
 
