@@ -79,7 +79,7 @@ def command_name(text: str, bot_username: str | None = None) -> str | None:
 def parse_quick(text: str) -> QuickText:
     """Split ``/late 张三 25 at 08:40 # note`` into command, staff, numbers, time and note."""
     body, note = split_note(text)
-    head, *rest = normalised(body).split()
+    head, *rest = normalised(body).split() or [""]
     command = head.lstrip("/").split("@", 1)[0].lower()
     tokens, when = take_when(rest)
     staff: list[str] = []
