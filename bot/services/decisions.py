@@ -42,7 +42,7 @@ from storage.queries import change_state, correct_entry, void_entry
 # another try instead of ending.
 RETRY_KEYS = frozenset(
     {"reduce_usage", "reason_needed", "not_a_reduction", "value_out_of_range", "no_tier"}
-    | {"bad_quantity"}
+    | {"bad_quantity", "implausible_quantity", "implausible_value", "bad_number", "too_long"}
 )
 ENTRY_STATE_OF: Mapping[Outcome, EntryState] = {
     Outcome.UPHOLD: EntryState.UPHELD,
