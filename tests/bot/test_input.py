@@ -174,3 +174,9 @@ async def test_a_button_with_empty_data_is_answered_and_ignored(bot: Running) ->
     )
     await bot.fake.expect_silence(INSPECTOR.chat_id, within=0.5)
     assert await entries(bot.services) == []
+
+
+async def test_a_full_width_command_is_the_command(bot: Running) -> None:
+    await bot.say(INSPECTOR, "／ｌａｔｅ　张三　２５")
+    [row] = await entries(bot.services)
+    assert (row.item, row.staff, row.value) == ("late_arrival", "张三", "25")
