@@ -18,16 +18,16 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from scoring.assessment import Event
 from scoring.engine import EngineError, parse_value
-from scoring.rulebook import Plausible, Rulebook
+from scoring.rulebook import Plausible, Rulebook, ValueKind
 from scoring.storable import TEXT_LIMITS, storable_problem
 from scoring.term import BEFORE, term_of
-from scoring.typed import normalised
+from scoring.typed import normalised, plain_number
 
 REQUIRED = ("occurred_at", "item")
 OPTIONAL = ("quantity", "value", "staff", "note", "inspector")
@@ -80,6 +80,9 @@ def _row_event(book: Rulebook, tz: ZoneInfo, row: dict[str, str]) -> Event:
     quantity = _quantity(normalised(row.get("quantity") or "").strip() or "1")
     _check_plausible("quantity", quantity, book.quantity_range(item))
     value = normalised(row.get("value") or "").strip() or None
+    numeric = item.value is not None and item.value.kind is not ValueKind.LEVEL
+    if value is not None and numeric and plain_number(value.removesuffix("%")) is None:
+        raise ValueError(f"value {value!r} is not a plain number (write e.g. 25 or 97.5)")
     measured = parse_value(item, value)  # EngineError names what is wrong
     if isinstance(measured, Decimal):
         _check_storable("value", value or "", measured)
@@ -97,11 +100,10 @@ def _row_event(book: Rulebook, tz: ZoneInfo, row: dict[str, str]) -> Event:
 
 def _quantity(raw: str) -> Decimal:
     """A positive quantity the ledger can hold exactly, or a ValueError saying why not."""
-    try:
-        quantity = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"quantity {raw!r} is not a number") from None
-    if not quantity.is_finite() or quantity <= 0:
+    quantity = plain_number(raw)
+    if quantity is None:
+        raise ValueError(f"quantity {raw!r} is not a plain number (write e.g. 2 or 2.5)")
+    if quantity <= 0:
         raise ValueError(f"quantity {raw!r} must be a positive number")
     _check_storable("quantity", raw, quantity)
     return quantity
