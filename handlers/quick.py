@@ -168,8 +168,16 @@ class ReportCommand(filters.UpdateFilter):
 
 def register_first(app: FloorApp) -> None:
     """Before every other handler: the commonest request, a one-line report, is found at once
-    (no other handler takes a rulebook's command, so the order changes nothing else)."""
+    (no other handler takes a rulebook's command, so the order changes nothing else); and a
+    button without data, which PTB's CallbackQueryHandler offers to every pattern (empty
+    ``data`` is never matched against one), is only answered, before any feature takes it."""
     app.add_handler(MessageHandler(ReportCommand(app.bot_data), on_command))
+    app.add_handler(CallbackQueryHandler(unknown_button, pattern=_no_data))
+
+
+def _no_data(data: object) -> bool:
+    """A pattern no button data matches: the handler gets only queries without data."""
+    return False
 
 
 def register(app: FloorApp) -> None:
@@ -185,7 +193,8 @@ def register(app: FloorApp) -> None:
 
 @public("answers a button it does not know, and does nothing")
 async def unknown_button(update: Update, context: FloorContext) -> None:
-    """A button this bot does not know (an old message, or crafted data): just answer it."""
+    """A button this bot does not know (an old message, crafted or empty data): just answer
+    it (Telegram's buttons always carry data, so there is no one to tell anything)."""
     query = update.callback_query
     assert query is not None
     await query.answer()

@@ -2,8 +2,11 @@
 
 Header row: ``occurred_at`` (ISO 8601; without an offset it is the contract's local
 time), ``item``, and optional ``quantity`` (default 1), ``value``, ``staff``, ``note``,
-``inspector``. UTF-8 with or without a byte-order mark. A quantity or a measured number
-must fit the ledger (at most 12 digits before the point and 6 after: scoring.storable).
+``inspector``. UTF-8 with or without a byte-order mark. Times, quantities, values, staff and
+inspectors are read in either width (scoring.typed: ``１７：０５`` is ``17:05``); notes are kept
+as written. A quantity or a measured number must fit the ledger (at most 12 digits before
+the point and 6 after: scoring.storable) and the rulebook's plausible range for one report;
+a text cell must fit its limit (scoring.storable.TEXT_LIMITS).
 A row outside the contract's term (scoring.term) is a bad row too, unless the caller asks to
 skip such rows (``--skip-outside-term``): they are then returned apart, with their lines.
 All rows or none: every bad row is reported with its line number, and no event is returned.
@@ -15,21 +18,21 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from scoring.assessment import Event
 from scoring.engine import EngineError, parse_value
-from scoring.rulebook import Rulebook
-from scoring.storable import NAME_LENGTH, storable_problem
+from scoring.rulebook import Plausible, Rulebook, ValueKind
+from scoring.storable import TEXT_LIMITS, storable_problem
 from scoring.term import BEFORE, term_of
+from scoring.typed import normalised, plain_number
 
 REQUIRED = ("occurred_at", "item")
 OPTIONAL = ("quantity", "value", "staff", "note", "inspector")
+# The longest cell of a column without a limit of its own in TEXT_LIMITS.
 MAX_FIELD = 4096
-# Cells stored in the ledger's short text columns (storage.models: NAME_LENGTH).
-SHORT_FIELDS = frozenset({"value", "staff", "inspector"})
 MAX_ERRORS_SHOWN = 50
 
 
@@ -62,7 +65,7 @@ def parse_time(text: str, tz: ZoneInfo) -> dt.datetime:
 
 
 def _row_event(book: Rulebook, tz: ZoneInfo, row: dict[str, str]) -> Event:
-    raw_time = (row.get("occurred_at") or "").strip()
+    raw_time = normalised(row.get("occurred_at") or "").strip()
     if not raw_time:
         raise ValueError("occurred_at is empty (write e.g. 2026-07-03T08:40)")
     try:
@@ -74,11 +77,16 @@ def _row_event(book: Rulebook, tz: ZoneInfo, row: dict[str, str]) -> Event:
         item = book.item(code)
     except KeyError:
         raise ValueError(f"unknown item {code!r} for contract {book.id}") from None
-    quantity = _quantity((row.get("quantity") or "").strip() or "1")
-    value = (row.get("value") or "").strip() or None
+    quantity = _quantity(normalised(row.get("quantity") or "").strip() or "1")
+    _check_plausible("quantity", quantity, book.quantity_range(item))
+    value = normalised(row.get("value") or "").strip() or None
+    numeric = item.value is not None and item.value.kind is not ValueKind.LEVEL
+    if value is not None and numeric and plain_number(value.removesuffix("%")) is None:
+        raise ValueError(f"value {value!r} is not a plain number (write e.g. 25 or 97.5)")
     measured = parse_value(item, value)  # EngineError names what is wrong
     if isinstance(measured, Decimal):
         _check_storable("value", value or "", measured)
+        _check_plausible("value", measured, book.value_range(item))
     return Event(
         item=item.code,
         occurred_at=occurred,
@@ -92,14 +100,22 @@ def _row_event(book: Rulebook, tz: ZoneInfo, row: dict[str, str]) -> Event:
 
 def _quantity(raw: str) -> Decimal:
     """A positive quantity the ledger can hold exactly, or a ValueError saying why not."""
-    try:
-        quantity = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"quantity {raw!r} is not a number") from None
-    if not quantity.is_finite() or quantity <= 0:
+    quantity = plain_number(raw)
+    if quantity is None:
+        raise ValueError(f"quantity {raw!r} is not a plain number (write e.g. 2 or 2.5)")
+    if quantity <= 0:
         raise ValueError(f"quantity {raw!r} must be a positive number")
     _check_storable("quantity", raw, quantity)
     return quantity
+
+
+def _check_plausible(column: str, number: Decimal, plausible: Plausible | None) -> None:
+    """Refuse a figure outside the rulebook's plausible range for one report."""
+    if plausible is not None and not plausible.contains(number):
+        raise ValueError(
+            f"{column} {number} is outside the plausible range for one report "
+            f"({plausible.describe()}: {plausible.reason.en})"
+        )
 
 
 def _check_storable(column: str, raw: str, number: Decimal) -> None:
@@ -110,7 +126,10 @@ def _check_storable(column: str, raw: str, number: Decimal) -> None:
 
 
 def _text(row: dict[str, str], key: str) -> str | None:
-    value = (row.get(key) or "").strip()
+    raw = row.get(key) or ""
+    value = (raw if key == "note" else normalised(raw)).strip()
+    if len(value) > _limit(key):  # NFKC may lengthen a cell (``㎏`` is ``kg``)
+        raise ValueError(f"{key} is longer than {_limit(key)} characters")
     return value or None
 
 
@@ -195,5 +214,5 @@ def read_events(
 
 
 def _limit(column: str | None) -> int:
-    """The longest text a cell of this column may hold."""
-    return NAME_LENGTH if column in SHORT_FIELDS else MAX_FIELD
+    """The longest text a cell of this column may hold (scoring.storable.TEXT_LIMITS)."""
+    return TEXT_LIMITS.get(column or "", MAX_FIELD)

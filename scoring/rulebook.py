@@ -134,6 +134,41 @@ class Tier(Bounds):
     clause: str | None = None
 
 
+class Plausible(Bounds):
+    """The range one report's figure must fall in to be believed, and why (a typo such as
+    ``999999999999`` is refused at intake instead of taking a month's score to 0)."""
+
+    reason: Label
+
+    @model_validator(mode="after")
+    def _bounded_above(self) -> Plausible:
+        if self.at_most is None and self.below is None:
+            raise ValueError("a plausible range needs an upper side: at_most or below")
+        return self
+
+
+class ItemPlausible(Model):
+    """An item's own plausible ranges for one report, in place of the rulebook's defaults."""
+
+    quantity: Plausible | None = None
+    value: Plausible | None = None
+
+
+class PlausibleRanges(Model):
+    """The rulebook's plausible ranges for one report: quantities by unit, measured values by
+    kind. An item's own ``plausible`` wins; a value spec's ``min``/``max`` apply as well."""
+
+    quantity: dict[Unit, Plausible] = {}
+    value: dict[ValueKind, Plausible] = {}
+
+    @field_validator("value")
+    @classmethod
+    def _numeric_kinds(cls, ranges: dict[ValueKind, Plausible]) -> dict[ValueKind, Plausible]:
+        if ValueKind.LEVEL in ranges:
+            raise ValueError("a rating level is not a number: it takes no plausible range")
+        return ranges
+
+
 class KpiPeriod(StrEnum):
     DAY = "day"
     MONTH = "month"
@@ -192,6 +227,7 @@ class Item(Model):
     # A record is expected in every assessment period of the term (a monthly sample, a
     # periodic check): a period without one is listed as missing, not taken as "all met".
     expected: bool = False
+    plausible: ItemPlausible | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Item:
@@ -228,6 +264,9 @@ class Item(Model):
             raise ValueError("only deduction and bonus items take a cap")
         if self.expected and kind in (ItemKind.KPI, ItemKind.RATING, ItemKind.MEASURE):
             raise ValueError(f"a {kind} item is always expected: leave out expected")
+        numeric = self.value is not None and self.value.kind is not ValueKind.LEVEL
+        if self.plausible is not None and self.plausible.value is not None and not numeric:
+            raise ValueError("only an item with a numeric value takes a plausible value range")
         return self
 
     @property
@@ -499,6 +538,7 @@ class Rulebook(Model):
     breaches: tuple[Breach, ...] = ()
     objections: Objections | None = None
     notes_internal: bool = False
+    plausible: PlausibleRanges | None = None
 
     @model_validator(mode="after")
     def _references(self) -> Rulebook:
@@ -545,7 +585,26 @@ class Rulebook(Model):
         for item in self.items:
             if item.kpi is not None:
                 _check_windows(self.contract, item)
+        if self.plausible is not None:
+            for item in self.items:
+                _check_plausible_covers(self, item)
         return self
+
+    # -- plausible figures for one report ---------------------------------------
+
+    def quantity_range(self, item: Item) -> Plausible | None:
+        """The range one report's quantity of ``item`` must fall in (None: no range given)."""
+        own = item.plausible.quantity if item.plausible is not None else None
+        if own is not None or self.plausible is None:
+            return own
+        return self.plausible.quantity.get(item.unit)
+
+    def value_range(self, item: Item) -> Plausible | None:
+        """The range one report's measured value of ``item`` must fall in (None: none given)."""
+        own = item.plausible.value if item.plausible is not None else None
+        if own is not None or self.plausible is None or item.value is None:
+            return own
+        return self.plausible.value.get(item.value.kind)
 
     # -- look-ups (computed once per loaded rulebook) ---------------------------
 
@@ -642,6 +701,18 @@ def _check_windows(contract: Contract, item: Item) -> None:
         if previous is not None and window.first_day <= previous.last_day:
             raise ValueError(f"item {item.code}: KPI windows overlap or are out of order")
         previous = window
+
+
+def _check_plausible_covers(book: Rulebook, item: Item) -> None:
+    """A rulebook that states plausible ranges states one for every quantity and every
+    measured number without a ``max`` of its own."""
+    if book.quantity_range(item) is None:
+        raise ValueError(f"item {item.code}: plausible gives no quantity range for {item.unit}")
+    spec = item.value
+    open_ended = spec is not None and spec.kind is not ValueKind.LEVEL and spec.max is None
+    if open_ended and book.value_range(item) is None:
+        assert spec is not None
+        raise ValueError(f"item {item.code}: plausible gives no value range for {spec.kind}")
 
 
 def _check_unique(what: str, values: list[str]) -> None:

@@ -1,4 +1,5 @@
-"""The numbers the ledger can hold exactly: NUMERIC(QUANTITY_PRECISION, QUANTITY_SCALE).
+"""What the ledger can hold: numbers exactly (NUMERIC(QUANTITY_PRECISION, QUANTITY_SCALE)),
+and free text up to the length each field allows (TEXT_LIMITS).
 
 The one place these two figures are set; storage.types builds the ledger's column from the
 same values (a test keeps the two equal). Pure: no database, no Telegram.
@@ -13,6 +14,24 @@ QUANTITY_SCALE = 6  # of which after the decimal point
 WHOLE_DIGITS = QUANTITY_PRECISION - QUANTITY_SCALE
 # The ledger's short text columns (a measured value, staff, inspector): at most this long.
 NAME_LENGTH = 200
+# The longest free text a person may give in each field, in characters: checked before any
+# write, the same on every database. The short ones are the ledger's VARCHAR(NAME_LENGTH)
+# columns; notes and reasons are TEXT columns, bounded here so that every message that
+# quotes them still fits in one Telegram message (4096 characters).
+TEXT_LIMITS: dict[str, int] = {
+    "staff": NAME_LENGTH,
+    "value": NAME_LENGTH,
+    "inspector": NAME_LENGTH,
+    "note": 1000,
+    "dispute_reason": 1000,
+    "decision_reason": 1000,
+}
+
+
+def too_long(field: str, text: str | None) -> int | None:
+    """The limit ``text`` exceeds in ``field`` (TEXT_LIMITS), or None when it fits."""
+    limit = TEXT_LIMITS[field]
+    return limit if text is not None and len(text) > limit else None
 
 
 def decimal_places(number: Decimal) -> int:

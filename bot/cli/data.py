@@ -24,7 +24,7 @@ from bot.cli.common import all_rulebooks, fail, settings
 from bot.cli.db import cli_actor, run_on_database
 from bot.cli.invites import MAX_INVITES, Invitee, by_count, from_csv
 
-DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+DURATION = re.compile(r"^\s*([0-9]+)\s*([mhdw])\s*$")  # after NFKC: ７ｄ is 7d; ٧d is refused
 DURATION_UNITS = {
     "m": dt.timedelta(minutes=1),
     "h": dt.timedelta(hours=1),
@@ -359,9 +359,10 @@ def contract_list() -> None:
 
 def parse_lifetime(text: str) -> dt.timedelta:
     """``7d``, ``12h``, ``30m`` or ``2w`` as a positive duration."""
+    from scoring.typed import normalised
     from storage.errors import InvalidInputError
 
-    match = DURATION.match(text)
+    match = DURATION.match(normalised(text))
     if match is None or int(match[1]) == 0:
         raise InvalidInputError(
             f"--expires {text!r} is not a duration: write e.g. 7d (days), 12h (hours), "

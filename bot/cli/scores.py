@@ -8,7 +8,6 @@ the figures that need it (002's pool-year mean, 000's deposit mean) are provisio
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -52,14 +51,14 @@ def give(
     replace: Annotated[bool, typer.Option("--replace", help="change a score given before")] = False,
 ) -> None:
     """Enter the score of a period that began before recording in floorbot did."""
+    from scoring.typed import normalised, plain_number
     from storage.db import session_factory, write_session
     from storage.directory import get_contract
     from storage.record import give_score
 
-    try:
-        value = Decimal(score.strip())
-    except InvalidOperation:
-        fail(f"--score {score!r} is not a number")
+    value = plain_number(normalised(score).strip())
+    if value is None:
+        fail(f"--score {score!r} is not a number: write it like 92.5")
 
     async def work(engine: AsyncEngine) -> GivenScore:
         async with write_session(session_factory(engine)) as session:

@@ -31,6 +31,7 @@ from bot.services.findings import (
     load_case,
     read_reduction,
 )
+from bot.services.parsing import checked_text
 from bot.services.permissions import Action, Actor, require, require_any
 from scoring.rulebook import Rulebook
 from storage import dispute_queries as dq
@@ -41,7 +42,7 @@ from storage.queries import change_state, correct_entry, void_entry
 # another try instead of ending.
 RETRY_KEYS = frozenset(
     {"reduce_usage", "reason_needed", "not_a_reduction", "value_out_of_range", "no_tier"}
-    | {"bad_quantity"}
+    | {"bad_quantity", "implausible_quantity", "implausible_value", "bad_number", "too_long"}
 )
 ENTRY_STATE_OF: Mapping[Outcome, EntryState] = {
     Outcome.UPHOLD: EntryState.UPHELD,
@@ -132,6 +133,7 @@ async def decide(
     reason = reduction.reason if reduction is not None else text.strip()
     if not reason:
         raise BotError("reason_needed")
+    checked_text("decision_reason", reason)
     if case.view.voided:  # its inspector undid it meanwhile: nothing is left to count
         outcome, reduction = Outcome.WITHDRAW, None
     assert actor.person_id is not None

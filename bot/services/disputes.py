@@ -35,6 +35,7 @@ from bot.services.findings import (
     why_not_dispute,
 )
 from bot.services.outbox import Notice, Outbox
+from bot.services.parsing import checked_text
 from bot.services.permissions import Action, Actor, require, require_any
 from bot.services.vendor_views import (
     DecisionAsked,
@@ -117,6 +118,7 @@ async def open_dispute(
     reason = reason.strip()
     if not reason:
         raise BotError("dispute_usage")
+    checked_text("dispute_reason", reason)
     assert actor.person_id is not None
     try:
         dispute = await dq.add_dispute(

@@ -87,7 +87,7 @@ def asks_quantity(item: Item) -> bool:
 
 
 def read_numbers(
-    item: Item, numbers: tuple[Decimal, ...], quantity: Decimal | None
+    book: Rulebook, item: Item, numbers: tuple[Decimal, ...], quantity: Decimal | None
 ) -> tuple[str | None, Decimal]:
     """The measured value and the quantity a one-line report's numbers stand for."""
     takes_value = item.value is not None
@@ -102,31 +102,51 @@ def read_numbers(
     if item.needs_value and value is None:
         raise BotError("needs_value", item=item)
     raw = None if value is None else format_number(value)
-    check_value(item, raw)
+    check_value(book, item, raw)
     qty = ONE if quantity is None else quantity
-    check_quantity(item, qty)
+    check_quantity(book, item, qty)
     return raw, qty
 
 
-def check_value(item: Item, raw: str | None) -> None:
-    """Refuse a value outside the item's range, or one that no tier of the item matches."""
+def check_value(book: Rulebook, item: Item, raw: str | None) -> None:
+    """Refuse a value outside the item's range or its plausible range for one report, or one
+    that no tier of the item matches."""
     try:
         value = parse_value(item, raw)
     except EngineError:
         raise BotError("value_out_of_range", item=item, value=shown(raw or "")) from None
     if isinstance(value, Decimal) and storable_problem(value) is not None:
         raise BotError("value_out_of_range", item=item, value=shown(raw or ""))
+    plausible = book.value_range(item)
+    if isinstance(value, Decimal) and plausible is not None and not plausible.contains(value):
+        raise BotError(
+            "implausible_value",
+            item=item,
+            value=shown(raw or ""),
+            bounds=plausible.describe(),
+            reason=plausible.reason,
+        )
     tiered = item.tiers and item.kind in (ItemKind.DEDUCTION, ItemKind.BONUS, ItemKind.FEE)
     if tiered and matching_tier(item.tiers, value) is None:
         raise BotError("no_tier", item=item, value=raw or "")
 
 
-def check_quantity(item: Item, quantity: Decimal) -> None:
-    """A positive quantity (whole for counted units) that the ledger can hold."""
+def check_quantity(book: Rulebook, item: Item, quantity: Decimal) -> None:
+    """A positive quantity (whole for counted units) that the ledger can hold, within the
+    plausible range for one report."""
     whole = quantity == quantity.to_integral_value()
     fits = storable_problem(quantity) is None
     if quantity <= 0 or not fits or (item.unit in WHOLE_UNITS and not whole):
         raise BotError("bad_quantity", item=item, value=shown(format_number(quantity)))
+    plausible = book.quantity_range(item)
+    if plausible is not None and not plausible.contains(quantity):
+        raise BotError(
+            "implausible_quantity",
+            item=item,
+            value=shown(format_number(quantity)),
+            bounds=plausible.describe(),
+            reason=plausible.reason,
+        )
 
 
 def cost_of(book: Rulebook, item: Item, value: str | None, quantity: Decimal) -> Cost:

@@ -18,17 +18,26 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.contracts import book_of
-from bot.services.drafts import Cost, check_quantity, check_value, cost_of, format_number
+from bot.services.drafts import (
+    Cost,
+    check_quantity,
+    check_value,
+    cost_of,
+    format_number,
+    shown,
+)
 from bot.services.errors import BotError
+from bot.services.parsing import checked_text, read_number
 from bot.services.permissions import Action, Actor, require_any
 from scoring.rulebook import Item, ItemKind, Label, Rulebook
+from scoring.typed import looks_numeric, normalised
 from storage import bot_queries as bq
 from storage import dispute_queries as dq
 from storage.models import Dispute, DisputeStatus
@@ -41,8 +50,7 @@ LISTED_KINDS = frozenset({ItemKind.DEDUCTION, ItemKind.BONUS, ItemKind.FEE, Item
 # Findings a vendor lead may object to: points off, money off, a KPI measurement.
 DISPUTABLE = frozenset({ItemKind.DEDUCTION, ItemKind.FEE, ItemKind.KPI})
 SATURDAY = 5
-_QUANTITY = re.compile(r"^[x×*](?P<n>\d+(?:\.\d+)?)$", re.IGNORECASE)
-_NUMBER = re.compile(r"^(?P<n>\d+(?:\.\d+)?)(?:%|分钟|min|mins|minutes)?$", re.IGNORECASE)
+_QUANTITY = re.compile(r"^[x×*](?P<n>.+)$", re.IGNORECASE)
 
 
 class Outcome(StrEnum):
@@ -290,21 +298,20 @@ def read_reduction(case: Case, text: str) -> Reduction:
     reason = " ".join(tokens).strip()
     if not reason:
         raise BotError("reason_needed")
+    checked_text("decision_reason", reason)
     raw = format_number(value) if value is not None else case.view.value
     new_quantity = quantity if quantity is not None else case.view.quantity
-    check_value(case.item, raw)
-    check_quantity(case.item, new_quantity)
+    check_value(case.book, case.item, raw)
+    check_quantity(case.book, case.item, new_quantity)
     return Reduction(raw, new_quantity, reason)
 
 
 def _read_number(token: str) -> tuple[bool, Decimal] | None:
-    """(is it a quantity ``x2``, the number), or None when the token is no number."""
-    match = _QUANTITY.match(token)
-    is_quantity = match is not None
-    match = match or _NUMBER.match(token)
-    if match is None:
-        return None
-    try:
-        return is_quantity, Decimal(match["n"])
-    except InvalidOperation:
-        return None
+    """(is it a quantity ``x2``, the number), or None when the token is no number; a token
+    that only looks like one (``1e3``, ``NaN``) is refused."""
+    match = _QUANTITY.match(normalised(token))
+    candidate = match["n"] if match is not None else normalised(token)
+    number = read_number(candidate)
+    if number is None and looks_numeric(candidate):
+        raise BotError("bad_number", text=shown(token))
+    return None if number is None else (match is not None, number)

@@ -8,11 +8,19 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.choices import resolve_staff, sections
-from bot.services.drafts import check_quantity, check_time, check_value, format_number, needs_staff
+from bot.services.drafts import (
+    check_quantity,
+    check_time,
+    check_value,
+    format_number,
+    needs_staff,
+    shown,
+)
 from bot.services.errors import BotError
 from bot.services.guided_form import EDITABLE, Form, Step
-from bot.services.parsing import parse_when_text, read_number
+from bot.services.parsing import checked_text, parse_when_text, read_number, staff_name
 from scoring.rulebook import ItemKind, Rulebook
+from scoring.typed import looks_numeric, normalised
 
 
 def _index(args: list[str], size: int) -> int:
@@ -78,7 +86,7 @@ def _choose_quantity(form: Form, book: Rulebook, args: list[str]) -> None:
     number = read_number(args[1]) if len(args) > 1 else None
     if number is None:
         raise BotError("rep_inactive")
-    check_quantity(book.item(form.item), number)
+    check_quantity(book, book.item(form.item), number)
     form.quantity, form.quantity_done = number, True
 
 
@@ -112,18 +120,23 @@ async def apply_text(
 async def _typed_staff(session: AsyncSession, form: Form, book: Rulebook, text: str) -> None:
     assert form.contract is not None
     local_day = form.started_at.astimezone(ZoneInfo(book.contract.timezone)).date()
-    form.staff, form.staff_on_roster = await resolve_staff(
-        session, contract_id=form.contract, text=text.strip(), on=local_day, strict=False
+    typed = checked_text("staff", " ".join(normalised(text).split())) or ""
+    staff, on_roster = await resolve_staff(
+        session, contract_id=form.contract, text=typed, on=local_day, strict=False
     )
-    form.staff_done = True
+    # A staff number on the roster stands for its member; any other name must be a name.
+    form.staff = staff if on_roster else staff_name(staff)
+    form.staff_on_roster, form.staff_done = on_roster, True
 
 
 def _typed_value(form: Form, book: Rulebook, text: str) -> None:
     assert form.item is not None
     item = book.item(form.item)
     number = read_number(text)
+    if number is None and looks_numeric(normalised(text).strip()):
+        raise BotError("bad_number", text=shown(text.strip()))
     raw = text.strip() if number is None else format_number(number)
-    check_value(item, raw)
+    check_value(book, item, raw)
     form.value, form.value_done = raw, True
 
 
@@ -132,8 +145,8 @@ def _typed_quantity(form: Form, book: Rulebook, text: str) -> None:
     item = book.item(form.item)
     number = read_number(text)
     if number is None:
-        raise BotError("bad_quantity", item=item, value=text.strip())
-    check_quantity(item, number)
+        raise BotError("bad_quantity", item=item, value=shown(text.strip()))
+    check_quantity(book, item, number)
     form.quantity, form.quantity_done = number, True
 
 

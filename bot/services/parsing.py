@@ -1,7 +1,9 @@
 """Reading what inspectors type: one-line report commands and times like ``yesterday 17:05``.
 
-Pure functions: no Telegram, no database. Anything that cannot be read raises a BotError
-whose message (bot.texts.i18n) shows an example of what to write instead.
+Pure functions: no Telegram, no database. What is read is normalised first (scoring.typed:
+full-width ``／ｌａｔｅ　张三　２５`` reads as ``/late 张三 25``); a note after ``#`` is kept as
+typed. Anything that cannot be read raises a BotError whose message (bot.texts.i18n) shows
+an example of what to write instead.
 """
 
 from __future__ import annotations
@@ -9,16 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bot.services.drafts import shown
 from bot.services.errors import BotError
+from scoring.storable import too_long
+from scoring.typed import is_name, looks_numeric, normalised, plain_number
 
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]{3,32}))?$")
 _CLOCK = re.compile(r"^(?P<h>[0-9]{1,2})[:：](?P<m>[0-9]{2})$")
 _DATE = re.compile(r"^(?:(?P<y>[0-9]{4})-)?(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})$")
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_QUANTITY = re.compile(r"^[x×*](?P<n>[0-9]+(?:\.[0-9]+)?)$", re.IGNORECASE)
+_QUANTITY = re.compile(r"^[x×*](?P<n>.+)$", re.IGNORECASE)
 _NUMBER_SUFFIXES = ("minutes", "minute", "mins", "min", "分钟", "%")
 _AT_WORDS = frozenset({"at", "在", "于"})
 _DAY_WORDS = {"today": 0, "今天": 0, "yesterday": 1, "昨天": 1, "前天": 2}
@@ -61,7 +65,8 @@ class QuickText:
 
 def command_name(text: str, bot_username: str | None = None) -> str | None:
     """The lower-cased command of a message (``/Late@floorbot 张三`` → ``late``), or None."""
-    first = text.strip().split(maxsplit=1)[0] if text.strip() else ""
+    text = normalised(text).strip()
+    first = text.split(maxsplit=1)[0] if text else ""
     match = _COMMAND.match(first)
     if match is None:
         return None
@@ -73,50 +78,77 @@ def command_name(text: str, bot_username: str | None = None) -> str | None:
 
 def parse_quick(text: str) -> QuickText:
     """Split ``/late 张三 25 at 08:40 # note`` into command, staff, numbers, time and note."""
-    body, _, note = text.strip().partition(NOTE_MARK)
-    head, *rest = body.split()
+    body, note = split_note(text)
+    head, *rest = normalised(body).split() or [""]
     command = head.lstrip("/").split("@", 1)[0].lower()
     tokens, when = take_when(rest)
     staff: list[str] = []
     numbers: list[Decimal] = []
     quantity: Decimal | None = None
     for token in tokens:
-        if (match := _QUANTITY.match(token)) is not None:
-            quantity = Decimal(match["n"])
-        elif (number := read_number(token)) is not None:
-            numbers.append(number)
+        if (match := _QUANTITY.match(token)) is not None and looks_numeric(match["n"]):
+            quantity = _number(match["n"])
+        elif looks_numeric(token):
+            numbers.append(_number(token))
         else:
             staff.append(token)
     return QuickText(
         command=command,
-        staff=" ".join(staff) or None,
+        staff=staff_name(" ".join(staff)) if staff else None,
         numbers=tuple(numbers),
         quantity=quantity,
         when=when,
-        note=note.strip() or None,
+        note=checked_text("note", note.strip() or None),
     )
 
 
+def split_note(text: str) -> tuple[str, str]:
+    """The text before the first ``#`` (or ``＃``) and the note after it, kept as typed."""
+    mark = next((i for i, c in enumerate(text) if normalised(c) == NOTE_MARK), None)
+    return (text, "") if mark is None else (text[:mark], text[mark + 1 :])
+
+
+def staff_name(text: str) -> str:
+    """A staff member's name (or staff number) as typed: it must hold a letter of some script
+    (a Chinese character is one) and fit the ledger; digits or emoji alone are refused."""
+    text = " ".join(normalised(text).split())
+    if not is_name(text):
+        raise BotError("bad_staff_name", name=shown(text))
+    return checked_text("staff", text) or text
+
+
+def checked_text(field: str, text: str | None) -> str | None:
+    """``text`` unchanged, or a refusal naming the field and its limit (scoring.storable)."""
+    limit = too_long(field, text)
+    if limit is not None and text is not None:
+        raise BotError("too_long", field=field, limit=limit, length=len(text))
+    return text
+
+
+def _number(token: str) -> Decimal:
+    """A token meant as a number: the number, or a refusal saying it is not a valid one."""
+    number = read_number(token)
+    if number is None:
+        raise BotError("bad_number", text=shown(token))
+    return number
+
+
 def read_number(token: str) -> Decimal | None:
-    """A plain number, allowing a unit suffix (``25``, ``25min``, ``25分钟``, ``97.5%``)."""
-    text = token.strip().lower()
+    """A plain number in either width, with or without a unit (``25``, ``２５``, ``25min``,
+    ``25分钟``, ``97.5%``); None for anything else."""
+    text = normalised(token).strip().lower()
     for suffix in _NUMBER_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text.removesuffix(suffix)
             break
-    if not _NUMBER.fullmatch(text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
+    return plain_number(text)
 
 
 def parse_when_text(text: str) -> When:
     """A whole message that is only a time (``08:40``, ``yesterday 17:05``, ``07-03 08:40``)."""
-    tokens, when = take_when(text.split())
+    tokens, when = take_when(normalised(text).split())
     if when is None or tokens:
-        raise BotError("bad_time", text=text.strip())
+        raise BotError("bad_time", text=shown(text.strip()))
     return when
 
 
@@ -150,7 +182,7 @@ def _clock(token: str) -> dt.time:
     assert match is not None
     hour, minute = int(match["h"]), int(match["m"])
     if hour > 23 or minute > 59:
-        raise BotError("bad_time", text=token)
+        raise BotError("bad_time", text=shown(token))
     return dt.time(hour, minute)
 
 
@@ -167,7 +199,7 @@ def _day(token: str, clock: dt.time) -> When | None:
             return When(clock, date=dt.date(int(match["y"]), month, day))
         dt.date(2000, month, day)  # 2000 is a leap year: 02-29 is a valid month-day
     except ValueError:
-        raise BotError("bad_time", text=token) from None
+        raise BotError("bad_time", text=shown(token)) from None
     return When(clock, month_day=(month, day))
 
 
@@ -189,7 +221,8 @@ MAX_ROW_ID = 2**63 - 1  # the largest id a database row can have (BIGINT / SQLit
 
 
 def row_id(text: str) -> int | None:
-    """A database row id written in ASCII digits and within range, or None."""
+    """A database row id (``12``, full-width ``１２``) within range, or None."""
+    text = normalised(text).strip()
     if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ROW_ID)):
         return None
     number = int(text)

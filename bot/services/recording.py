@@ -77,7 +77,7 @@ async def quick_draft(
         raise BotError(
             "unknown_item", command=parsed.command, contract=contract_id, commands=commands_of(book)
         )
-    value, quantity = read_numbers(item, parsed.numbers, parsed.quantity)
+    value, quantity = read_numbers(book, item, parsed.numbers, parsed.quantity)
     when = now if parsed.when is None else parsed.when.resolve(now, book.contract.timezone)
     if parsed.when is not None:
         check_time(book, when, now)  # (before the staff is looked up; "now" is checked on record)

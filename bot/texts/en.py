@@ -84,6 +84,22 @@ MESSAGES: Mapping[str, str] = {
     "bad_quantity": "Quantity {value} is not valid: {item} takes a whole number above 0. E.g. "
     "{example}",
     "too_many_numbers": "Too many numbers. Write {item} like this: {example}",
+    "implausible_quantity": "Quantity {value} is outside the plausible range for one report of "
+    "{item} ({bounds}): {reason}. Nothing was recorded; check it and send again, e.g. {example}",
+    "implausible_value": "{value} is outside the plausible range for one report of {item} "
+    "({bounds}): {reason}. Nothing was recorded; check it and send again, e.g. {example}",
+    "bad_number": "{text} is not a valid number: write a plain one such as 25 or 2.5 (not 1e3, "
+    "NaN, inf or 0x10). Nothing was recorded.",
+    "bad_staff_name": "{name} cannot be a staff name: a name needs letters or Chinese "
+    "characters, not only digits, symbols or emoji. Nothing was recorded.",
+    "too_long": "The {field} is too long: at most {limit} characters, this one has {length}. "
+    "Nothing was recorded; shorten it and send again.",
+    "limit_staff": "staff name",
+    "limit_note": "note",
+    "limit_value": "value",
+    "limit_inspector": "inspector",
+    "limit_dispute_reason": "dispute reason",
+    "limit_decision_reason": "decision reason",
     "needs_staff": "{item} needs the staff member's name, e.g. {example}",
     "unknown_staff": "{name} is not on the roster of contract {contract}. Did you mean: "
     "{suggestions}? Use /report to record someone who is not on the roster.",

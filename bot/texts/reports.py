@@ -36,6 +36,9 @@ def render_error(lang: str, error: BotError) -> str:
     for name, value in error.params.items():
         if isinstance(value, BotError):  # the refusal a refusal reports (why an edit fails)
             params[name] = render_error(lang, value)
+    field = params.get("field")
+    if isinstance(field, str):
+        params["field"] = t(lang, f"limit_{field}")
     return t(lang, error.key, **params)
 
 

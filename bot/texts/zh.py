@@ -74,6 +74,21 @@ MESSAGES: Mapping[str, str] = {
     "no_tier": "{value} 不在“{item}”的扣分档次内（{tiers}），没有记录。例如：{example}",
     "bad_quantity": "数量 {value} 无效：“{item}”的数量须为正整数。例如：{example}",
     "too_many_numbers": "数字太多，看不懂。“{item}”的写法例如：{example}",
+    "implausible_quantity": "数量 {value} 超出“{item}”一次报告的合理范围（{bounds}）：{reason}。"
+    "未记录；请核对后重发，例如：{example}",
+    "implausible_value": "{value} 超出“{item}”一次报告的合理范围（{bounds}）：{reason}。"
+    "未记录；请核对后重发，例如：{example}",
+    "bad_number": "“{text}”不是有效的数字：请用普通数字书写，如 25 或 2.5"
+    "（不用 1e3、NaN、inf、0x10 之类的写法）。未记录。",
+    "bad_staff_name": "“{name}”不能作为人员姓名：姓名须含文字（汉字或字母），"
+    "不能只有数字、符号或表情。未记录。",
+    "too_long": "{field}太长：最多 {limit} 个字符，收到 {length} 个。未记录，请缩短后重发。",
+    "limit_staff": "人员姓名",
+    "limit_note": "备注",
+    "limit_value": "数值",
+    "limit_inspector": "巡查员",
+    "limit_dispute_reason": "申诉理由",
+    "limit_decision_reason": "裁定理由",
     "needs_staff": "“{item}”需要写明人员，例如：{example}",
     "unknown_staff": "“{name}”不在合同 {contract} 的人员名单中。您是指："
     "{suggestions}？名单外的人员请用 /report 填写。",

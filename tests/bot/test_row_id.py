@@ -1,4 +1,5 @@
-"""Ids in commands and button data: ASCII digits within a database row's range, or nothing."""
+"""Ids in commands and button data: digits (read through NFKC, so full-width ones too) within a
+database row's range, or nothing."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from bot.services.parsing import MAX_ROW_ID, row_id
         ("0", None),
         ("", None),
         ("-3", None),
-        ("²", None),  # a digit to str.isdigit, not to int()
+        ("１２", 12),  # full-width, as Chinese keyboards type it
+        ("²", 2),  # NFKC reads a superscript two as 2, like every number the bot reads
         ("٣", None),  # Arabic-Indic three: not ASCII
         ("9" * 400, None),
     ],

@@ -32,7 +32,11 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-BOOK = load_rulebook(BUILTIN_DIR / "haidian-dispatch-2026.yaml")
+# Without its plausible ranges (tests/storage/test_importer.py has those): the ledger's own
+# bound is what these tests reach.
+BOOK = load_rulebook(BUILTIN_DIR / "haidian-dispatch-2026.yaml").model_copy(
+    update={"plausible": None}
+)
 NOW = dt.datetime(2026, 8, 2, tzinfo=dt.UTC)
 CONTRACT = "haidian-2026"
 HEADER = ["occurred_at", "item", "quantity", "value", "staff", "note", "inspector"]
@@ -172,7 +176,7 @@ def _one_row(quantity: str, value: str = "", item: str = "missed_handover") -> b
     [
         ("1" + "0" * 19, "", "missed_handover", "more than 12 digits before the decimal point"),
         ("1000000000000", "", "missed_handover", "more than 12 digits before the decimal point"),
-        ("1e999999999", "", "missed_handover", "more than 12 digits before the decimal point"),
+        ("1e999999999", "", "missed_handover", "quantity '1e999999999' is not a plain number"),
         ("0.0000001", "", "missed_handover", "more than 6 decimal places"),
         ("1", "9" * 20, "late_arrival", "value '" + "9" * 20 + "' has more than 12 digits"),
         ("1", "25.0000001", "late_arrival", "value '25.0000001' has more than 6 decimal places"),

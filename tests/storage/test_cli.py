@@ -328,3 +328,12 @@ def test_given_scores_and_the_recording_start(run: Invoke) -> None:
     moved = run("contract", "recording", "--contract", "c1", "--since", "2026-01-01")
     assert moved.exit_code == 0 and "recording since 2026-01-01" in moved.output
     _refused(run("contract", "recording", "--contract", "c1", "--since", "soon"), "not a date")
+
+
+def test_an_invite_lifetime_is_read_in_either_width() -> None:
+    from bot.cli.data import parse_lifetime
+    from storage.errors import InvalidInputError
+
+    assert parse_lifetime("７ｄ") == parse_lifetime("7d")
+    with pytest.raises(InvalidInputError, match="not a duration"):
+        parse_lifetime("٧d")  # Arabic-Indic seven: not a digit anyone types for a lifetime

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 import storage.importer
 from scoring.events_csv import EventsCsvError
+from scoring.rulebook import Rulebook
 from storage.db import SessionFactory, write_session
 from storage.directory import get_contract
 from storage.importer import ImportResult, import_events
@@ -162,4 +163,50 @@ async def test_a_failure_part_way_leaves_the_database_unchanged(
     before = await dump(engine)
     with pytest.raises(RuntimeError, match="disk full"):
         await _import(factory, GOOD)
+    assert await dump(engine) == before
+
+
+PLAUSIBLE = {
+    "quantity": {
+        unit: {"at_most": 50, "reason": {"zh": "一个班次", "en": "one shift"}}
+        for unit in ("time", "person", "vote")
+    },
+    "value": {
+        "minutes": {"at_most": 1440, "reason": {"zh": "一天", "en": "a day"}},
+        "count": {"at_most": 1000, "reason": {"zh": "一个站点", "en": "one station"}},
+    },
+}
+
+
+@pytest.mark.usefixtures("contract")
+async def test_figures_outside_the_plausible_range_are_listed_by_line_and_nothing_is_written(
+    engine: AsyncEngine, factory: SessionFactory
+) -> None:
+    book = Rulebook.model_validate({**storage_book().model_dump(), "plausible": PLAUSIBLE})
+    rows = (
+        "occurred_at,item,quantity,value,staff\n"
+        "2026-07-03T09:00,dress_code,50,,A01\n"  # line 2: at the bound, fine
+        "2026-07-03T09:00,dress_code,999999999999,,A01\n"  # line 3
+        "２０２６-０７-０６T０８：４０,late_arrival,１,99999999,B02\n"  # line 4, full width
+        "2026-07-06T08:40,late_arrival,1,1440,B02\n"  # line 5: a whole day late, fine
+    )
+    before = await dump(engine)
+    with pytest.raises(EventsCsvError) as caught:
+        async with write_session(factory) as session:
+            await import_events(
+                session,
+                contract=await get_contract(session, "c1"),
+                book=book,
+                data=rows.encode(),
+                source_name="july.csv",
+                now=NOW,
+                actor="cli:test",
+            )
+    assert caught.value.problems == [
+        (
+            3,
+            "quantity 999999999999 is outside the plausible range for one report (≤ 50: one shift)",
+        ),
+        (4, "value 99999999 is outside the plausible range for one report (≤ 1440: a day)"),
+    ]
     assert await dump(engine) == before
