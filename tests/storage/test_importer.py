@@ -194,8 +194,8 @@ async def test_figures_outside_the_plausible_range_are_listed_by_line_and_nothin
     with pytest.raises(EventsCsvError) as caught:
         async with write_session(factory) as session:
             await import_events(
-                session,
-                contract=await get_contract(session, "c1"),
+                session=session,
+                contract=await get_contract(session=session, contract_id="c1"),
                 book=book,
                 data=rows.encode(),
                 source_name="july.csv",
