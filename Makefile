@@ -1,6 +1,8 @@
 # floorbot: `make run` installs and runs the bot; `make test` installs and runs every check.
 VENV ?= .venv
 BIN := $(VENV)/bin
+# pytest-xdist workers for `make test`: one per core of the 2-core machines it runs on
+TEST_WORKERS ?= 2
 PYTHON ?= python3
 
 .PHONY: install run demo test test-fast lint bench test-floors
@@ -40,7 +42,7 @@ test: lint
 	pg_env="$$(bash .ci/postgres.sh)" || { \
 	  if [ "$${CI:-}" = "true" ]; then echo "PostgreSQL could not be started" >&2; exit 1; fi; \
 	  echo "warning: no PostgreSQL; its tests will be skipped" >&2; pg_env=""; }; \
-	eval "$$pg_env"; $(BIN)/pytest
+	eval "$$pg_env"; $(BIN)/pytest -n $(TEST_WORKERS)
 
 # For the edit-run loop: the scoring, storage and bot tests, on SQLite (and on PostgreSQL when
 # FLOORBOT_TEST_POSTGRES_URL is set), without lint, the browser, the multi-process and crash

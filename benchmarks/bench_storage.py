@@ -117,6 +117,8 @@ def build(path: Path, now: dt.datetime) -> None:
                 "timezone": b.contract.timezone,
                 "schedule": {},
                 "created_at": now,
+                # the ledger holds everything from the term's start (no given scores needed)
+                "recording_since": b.contract.valid_from,
             }
             for cid, b in books.items()
         ]

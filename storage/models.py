@@ -3,6 +3,9 @@
 Entries (violation reports and measurements) are never updated or deleted: a void, a
 correction or a change of state is a new :class:`EntryAction` row saying who, when and why.
 Every time is an aware UTC datetime; quantities are exact decimals (see storage.types).
+
+Every table is in this one module (about 500 lines) on purpose: SQLModel's metadata, the
+migrations' checks and the append-only rules see the whole schema together.
 """
 
 import datetime as dt

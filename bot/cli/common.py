@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -15,6 +16,14 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Print one clear line (or block) to stderr and exit non-zero; never a traceback."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes, or one clear line saying why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}")
 
 
 def settings() -> Settings:
@@ -38,3 +47,8 @@ def rulebook(config: Settings, book_id: str) -> Rulebook:
         known = ", ".join(sorted(books))
         fail(f"unknown contract rulebook {book_id!r}; known: {known}")
     return books[book_id]
+
+
+ContractOption = Annotated[
+    str, typer.Option("--contract", metavar="CONTRACT", help="contract id (floorbot contract list)")
+]

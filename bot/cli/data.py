@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -15,38 +13,17 @@ if TYPE_CHECKING:
 
     from scoring.rulebook import Rulebook
     from storage.importer import ImportResult
-    from storage.models import Contract, Invite, Role, RosterMember
+    from storage.models import Contract, RosterMember
     from storage.roster import (
         RosterImport,
     )
 
-from bot.cli.common import all_rulebooks, fail, settings
+from bot.cli.common import ContractOption, all_rulebooks, fail, read_file, settings
 from bot.cli.db import cli_actor, run_on_database
-from bot.cli.invites import MAX_INVITES, Invitee, by_count, from_csv
-
-DURATION = re.compile(r"^\s*([0-9]+)\s*([mhdw])\s*$")  # after NFKC: ７ｄ is 7d; ٧d is refused
-DURATION_UNITS = {
-    "m": dt.timedelta(minutes=1),
-    "h": dt.timedelta(hours=1),
-    "d": dt.timedelta(days=1),
-    "w": dt.timedelta(weeks=1),
-}
-DEFAULT_INVITE_LIFETIME = "7d"
-
-ContractOption = Annotated[
-    str, typer.Option("--contract", metavar="CONTRACT", help="contract id (floorbot contract list)")
-]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        fail(f"cannot read {path}: {exc.strerror or exc}")
 
 
 def _book_for(contract: Contract) -> Rulebook:
@@ -86,7 +63,7 @@ def import_command(
     from storage.directory import get_contract
     from storage.importer import import_events
 
-    data = _read(file)
+    data = read_file(file)
 
     async def work(engine: AsyncEngine) -> ImportResult:
         factory = session_factory(engine)
@@ -168,7 +145,7 @@ def roster_import(
     from storage.roster import RosterCsvError, import_roster, read_roster_csv
 
     try:
-        rows = read_roster_csv(_read(file))
+        rows = read_roster_csv(read_file(file))
     except RosterCsvError as exc:
         fail(f"{file}: nothing was imported; correct these rows and import again:\n{exc}")
 
@@ -354,119 +331,6 @@ def contract_list() -> None:
         typer.echo("\t".join("" if f is None else str(f) for f in fields))
 
 
-# -- floorbot invite ------------------------------------------------------------------------
-
-
-def parse_lifetime(text: str) -> dt.timedelta:
-    """``7d``, ``12h``, ``30m`` or ``2w`` as a positive duration."""
-    from scoring.typed import normalised
-    from storage.errors import InvalidInputError
-
-    match = DURATION.match(normalised(text))
-    if match is None or int(match[1]) == 0:
-        raise InvalidInputError(
-            f"--expires {text!r} is not a duration: write e.g. 7d (days), 12h (hours), "
-            "30m (minutes) or 2w (weeks)"
-        )
-    return int(match[1]) * DURATION_UNITS[match[2]]
-
-
-def invite(
-    contract: ContractOption,
-    role: Annotated[
-        str | None,
-        typer.Option("--role", metavar="ROLE", help="admin, manager, inspector or vendor_lead"),
-    ] = None,
-    expires: Annotated[
-        str,
-        typer.Option(
-            "--expires", metavar="LIFETIME", help="how long the code is valid: 7d, 12h, 30m, 2w"
-        ),
-    ] = DEFAULT_INVITE_LIFETIME,
-    count: Annotated[
-        int | None, typer.Option("--count", metavar="N", help=f"make N codes (up to {MAX_INVITES})")
-    ] = None,
-    people: Annotated[
-        Path | None,
-        typer.Option(
-            "--csv", metavar="FILE", help="a CSV file name,role: one code per person, named"
-        ),
-    ] = None,
-) -> None:
-    """Make one-time invite codes (all in one transaction); one code is the last line printed."""
-    from storage.db import session_factory, write_session
-    from storage.directory import create_invite, get_contract, parse_role
-    from storage.errors import InvalidInputError
-
-    try:
-        chosen = None if role is None else parse_role(role)
-        lifetime = parse_lifetime(expires)
-        invitees = _invitees(chosen, count, people)
-    except InvalidInputError as exc:
-        fail(str(exc))
-    now = _now()
-
-    async def work(engine: AsyncEngine) -> tuple[list[Invite], Contract]:
-        async with write_session(session_factory(engine)) as session:
-            made = [
-                await create_invite(
-                    session=session,
-                    contract_id=contract,
-                    role=invitee.role,
-                    expires_at=now + lifetime,
-                    now=now,
-                    created_via=cli_actor(),
-                )
-                for invitee in invitees
-            ]
-            return made, await get_contract(session=session, contract_id=contract)
-
-    made, found = run_on_database(work)
-    until = made[0].expires_at.astimezone(ZoneInfo(found.timezone)).strftime("%Y-%m-%d %H:%M")
-    username = (settings().bot_username or "").strip().lstrip("@")
-    if people is None and len(made) == 1:
-        _print_one(made[0], found, until, username)
-        return
-    roles = ", ".join(sorted({m.role for m in made}))
-    typer.echo(
-        f"{len(made)} invites to contract {found.id} as {roles}, single use, valid until "
-        f"{until} ({found.timezone}); one line each, tab-separated"
-        + (" (name, role, code" if people is not None else " (code")
-        + (", link):" if username else "):")
-    )
-    for invitee, code in zip(invitees, made, strict=True):
-        cells = [invitee.name or "", code.role] if people is not None else []
-        cells.append(code.code)
-        if username:
-            cells.append(f"https://t.me/{username}?start={code.code}")
-        typer.echo("\t".join(cells))
-
-
-def _invitees(role: Role | None, count: int | None, people: Path | None) -> list[Invitee]:
-    """Whom the codes are for: ``--csv``, or ``--count`` (default one) of ``--role``."""
-    from storage.errors import InvalidInputError
-
-    if people is not None:
-        if count is not None:
-            raise InvalidInputError("give --count or --csv, not both")
-        return from_csv(_read(people), role)
-    if role is None:
-        raise InvalidInputError("give --role (admin, manager, inspector or vendor_lead)")
-    return by_count(role, 1 if count is None else count)
-
-
-def _print_one(made: Invite, found: Contract, until: str, username: str) -> None:
-    typer.echo(
-        f"Invite to contract {found.id} as {made.role}, single use, "
-        f"valid until {until} ({found.timezone})."
-    )
-    if username:
-        typer.echo(f"Link: https://t.me/{username}?start={made.code}")
-    else:
-        typer.echo("The person sends /start followed by this code to the bot:")
-    typer.echo(made.code)
-
-
 def register(root: typer.Typer) -> None:
     root.command("import")(import_command)
     roster = typer.Typer(help="The vendor's staff roster of a contract.", no_args_is_help=True)
@@ -478,4 +342,3 @@ def register(root: typer.Typer) -> None:
     contract.command("list")(contract_list)
     contract.command("recording")(contract_recording)
     root.add_typer(contract, name="contract")
-    root.command("invite")(invite)

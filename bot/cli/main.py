@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import data, db, demo, health, report, rulebooks, run, scores
+from bot.cli import data, db, demo, health, invites, report, rulebooks, run, scores
 
 app = typer.Typer(
     name="floorbot",
@@ -42,7 +42,7 @@ def floorbot(
 
 # Each module exposes ``register(app)``; the order here is the order in --help. The modules
 # import what a command needs only when it runs, so that every command starts at once.
-for command_module in (rulebooks, report, db, data, scores, run, health, demo):
+for command_module in (rulebooks, report, db, data, invites, scores, run, health, demo):
     command_module.register(app)
 
 

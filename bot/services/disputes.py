@@ -7,6 +7,9 @@ the contract is then told (the service returns them, handlers.disputes sends) an
 transaction) and ``now``. Each step of a conversation is one unit of work that holds the
 chat's lock, its state read and written in it (bot.services.dispute_state); a refused step
 ends the conversation.
+
+Longer than most modules (about 410 lines) on purpose: a dispute's opening, its evidence and
+its notices to the managers share one state and one set of rules, read best in one place.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 bot.texts.en.
 
 Placeholders in braces are filled by bot.texts.i18n.t; a test checks that both languages
-have the same keys and the same placeholders."""
+have the same keys and the same placeholders. One file per language, however long: a
+translator reads every message of the language in one place, feature by feature."""
 
 from __future__ import annotations
 

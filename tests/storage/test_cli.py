@@ -331,7 +331,7 @@ def test_given_scores_and_the_recording_start(run: Invoke) -> None:
 
 
 def test_an_invite_lifetime_is_read_in_either_width() -> None:
-    from bot.cli.data import parse_lifetime
+    from bot.cli.invites import parse_lifetime
     from storage.errors import InvalidInputError
 
     assert parse_lifetime("７ｄ") == parse_lifetime("7d")
