@@ -11,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (the tables)
-from storage.db import check_schema, create_engine, current_revision, head_revision, upgrade
+from storage.db import (
+    SCHEMA_REVISION,
+    check_schema,
+    create_engine,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from storage.errors import SchemaError
 from tests.storage.factories import NOW, event, make_contract, record
 
@@ -97,3 +104,7 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys_on_and_a_full_sync(
         assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
         assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
         assert (await conn.exec_driver_sql("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_the_revision_the_schema_check_expects_is_alembic_s_head() -> None:
+    assert head_revision() == SCHEMA_REVISION  # raise SCHEMA_REVISION with each new migration
