@@ -22,6 +22,7 @@ from bot.app.builder import build_application, build_services
 from bot.app.clock import OffsetClock
 from bot.localapi.faults import Trouble
 from scoring.rulebook import Rulebook
+from storage.db import write_session
 from storage.models import DeliveryState, OutboxMessage
 from tests.bot.conftest import Running, bot_settings, start_bot, stop_bot
 from tests.bot.world import INSPECTOR, INSPECTOR_EN, MANAGER, VENDOR, entries
@@ -231,3 +232,40 @@ def _has(needle: str) -> Callable[[JsonDict], bool]:
 
 async def _kept(bot: Running, kind: str, count: int) -> bool:
     return len([r for r in await outbox(bot) if r.kind == kind]) == count
+
+
+async def test_a_send_cut_off_by_a_dead_process_is_sent_again_and_a_live_one_is_left(
+    obot: Running,
+) -> None:
+    """Two messages claimed by other processes: one whose claim is older than
+    FLOORBOT_OUTBOX_STALE_SECONDS (its sender died mid-send) is sent again, once; one claimed
+    a moment ago (its sender is sending it) is left to its sender."""
+    now = obot.clock.now()
+    stale = dt.timedelta(seconds=obot.services.settings.outbox_stale_seconds)
+    obot.fake.know(INSPECTOR)
+    obot.fake.know(INSPECTOR_EN)
+    async with write_session(obot.services.sessions) as session:
+        for chat, text, claimed_at in (
+            (INSPECTOR.chat_id, "owed by a process that died", now - stale - dt.timedelta(1)),
+            (INSPECTOR_EN.chat_id, "being sent by a live process", now),
+        ):
+            session.add(
+                OutboxMessage(
+                    chat_id=chat,
+                    kind="confirmation",
+                    text=text,
+                    created_at=now - stale * 2,
+                    state=DeliveryState.SENDING.value,
+                    attempts=1,
+                    claim="other-process",
+                    claimed_at=claimed_at,
+                )
+            )
+    resent = await obot.fake.wait_for_message(INSPECTOR.chat_id, timeout=WAIT)
+    assert resent["text"] == "owed by a process that died"
+    await obot.fake.expect_silence(INSPECTOR.chat_id, within=1.0)
+    await obot.fake.expect_silence(INSPECTOR_EN.chat_id, within=0.1)
+    rows = {row.text: row for row in await outbox(obot)}
+    assert rows["owed by a process that died"].state == DeliveryState.SENT.value
+    assert rows["being sent by a live process"].state == DeliveryState.SENDING.value
+    assert rows["being sent by a live process"].claim == "other-process"
