@@ -8,15 +8,18 @@ older card is answered with an alert: its report was recorded, or the form is go
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Message, Update
+from telegram.error import TelegramError
 
 from bot.app.context import FloorContext
 from bot.services.guided import Pressed
 from bot.services.permissions import Action, requires
 from bot.texts.i18n import t
-from handlers.common import asking, edit
+from handlers.common import asking, drop_keyboard, edit
 from handlers.report_views import present
-from handlers.undo import confirmation, schedule_undo_expiry
+from handlers.undo import confirmation_notice, expire_buttons
 
 
 @requires(Action.REPORT, sample="rep:c:0")
@@ -36,7 +39,9 @@ async def on_button(update: Update, context: FloorContext) -> None:
         return
     await query.answer()
     args = (query.data or "").split(":")[1:]
-    pressed = await guided.press(asking(update, context), message_id=message_id, args=args)
+    pressed = await guided.press(
+        asking(update, context), message_id=message_id, args=args, confirm=confirmation_notice
+    )
     if pressed is not None:
         await _show(update, context, pressed)
 
@@ -48,11 +53,13 @@ async def _show(update: Update, context: FloorContext, pressed: Pressed) -> None
         await present(update, context, pressed.card, new_card=False)
     elif pressed.confirmed is not None:
         assert isinstance(query.message, Message)
-        text, markup = confirmation(pressed.confirmed)
-        await edit(query.message, text, markup)
-        schedule_undo_expiry(
-            context, query.message.chat_id, query.message.message_id, pressed.confirmed
-        )
+        # The confirmation the report kept, as a new message (the outbox sends it again if this
+        # fails); the card keeps its summary, without its buttons.
+        delivered = await context.services.outbox.send(context.bot, pressed.confirmed.queued)
+        if context.jobs is not None:
+            expire_buttons(context.jobs, delivered)
+        with contextlib.suppress(TelegramError):
+            await drop_keyboard(context.bot, query.message.chat_id, query.message.message_id)
     elif pressed.cancelled:
         assert isinstance(query.message, Message)
         await edit(query.message, t(pressed.lang, "cancelled"))

@@ -9,6 +9,7 @@ the form, and a redelivered step is not applied twice.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -22,9 +23,10 @@ from bot.services.errors import BotError, KeptBotError
 from bot.services.guided_card import Card, card_of
 from bot.services.guided_form import Form, Step
 from bot.services.guided_inputs import apply_button, apply_text
+from bot.services.outbox import Notice, Outbox
 from bot.services.permissions import Action, Actor, require, require_any
 from bot.services.recording import record
-from bot.services.reporting import Confirmed
+from bot.services.reporting import Confirmed, Render
 from scoring.rulebook import Rulebook
 from storage import bot_queries as bq
 from storage.state_queries import ChatKey
@@ -83,6 +85,7 @@ class Press:
     key: ChatKey
     form: Form
     args: Sequence[str]
+    confirm: Render  # the confirmation's text and buttons, for the outbox
 
 
 def may_fill(actor: Actor, form: Form) -> None:
@@ -102,8 +105,9 @@ def _pick(options: list[str], args: Sequence[str]) -> str | None:
 class GuidedReports:
     """The steps of a guided report: start, typed answers, photos, buttons, cancel."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, outbox: Outbox) -> None:
         self.core = core
+        self.outbox = outbox
         self.conversations = Conversations(core)
         self._buttons: dict[str, Callable[[Press], Awaitable[Pressed | None]]] = {
             "c": self._contract,
@@ -183,7 +187,7 @@ class GuidedReports:
         return Stale(actor.language, entry.id if entry is not None else None)
 
     async def press(
-        self, asking: Asking, *, message_id: int | None, args: Sequence[str]
+        self, asking: Asking, *, message_id: int | None, args: Sequence[str], confirm: Render
     ) -> Pressed | None:
         """A ``rep:`` button of the card ``message_id``; None when there is nothing to show."""
         action = self._buttons.get(args[0]) if args else None
@@ -198,7 +202,7 @@ class GuidedReports:
             if not allowed or (form.contract is not None and form.contract not in allowed):
                 await self.conversations.save_form(uow.session, key, None)
                 raise KeptBotError("forbidden_report", contract=form.contract or "")
-            pressed = await action(Press(uow, key, form, args))
+            pressed = await action(Press(uow, key, form, args, confirm))
         if pressed is not None and pressed.confirmed is not None:
             asking.receipt.entry_id = pressed.confirmed.recorded.entry_id
         return pressed
@@ -249,8 +253,15 @@ class GuidedReports:
             uow.session, actor=uow.actor, book=book, draft=form.draft(), now=uow.now, source=source
         )
         await self.conversations.save_form(uow.session, press.key, None)
-        undo_minutes = self.core.settings.undo_window_minutes
-        return Pressed(uow.lang, confirmed=Confirmed(uow.lang, recorded, undo_minutes))
+        # The confirmation with Undo is kept in the outbox in this same commit, like a one-line
+        # report's: sent as a new message, and sent again after an outage of the Bot API.
+        minutes = self.core.settings.undo_window_minutes
+        confirmed = Confirmed(uow.lang, recorded, minutes)
+        text, buttons = press.confirm(confirmed)
+        entry_id = None if recorded.duplicate else recorded.entry_id
+        notice = Notice(press.key.chat_id, "confirmation", text, buttons, None, entry_id, minutes)
+        queued = await self.outbox.keep(uow.session, [notice], now=uow.now, send_now=True)
+        return Pressed(uow.lang, confirmed=dataclasses.replace(confirmed, queued=queued))
 
     async def _cancel(self, press: Press) -> Pressed:
         await self.conversations.save_form(press.uow.session, press.key, None)

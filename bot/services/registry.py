@@ -37,5 +37,5 @@ class Services:
         self.outbox = Outbox(core)  # messages kept until they arrive
         self.disputes = Disputes(core, self.outbox)
         self.reporting = Reporting(core, self.outbox)  # one-line reports, albums, undo, /myreports
-        self.guided = GuidedReports(core)  # the guided report (/report) and its card
+        self.guided = GuidedReports(core, self.outbox)  # the guided report (/report) and its card
         self.corrections = Corrections(core)  # an edited report message corrects the report

@@ -53,6 +53,12 @@ async def test_double_tapped_confirm_records_once(bot: Running) -> None:
     done = await bot.next(INSPECTOR)
     [row] = await entries(bot.services)
     assert done["text"].startswith(f"✅ 已记录 #{row.id}")
+    assert buttons(done) == ["↩️ 撤销"]
+    # The confirmation is a message of its own; the card keeps its summary, without buttons.
+    card = await bot.fake.wait_for_message(
+        INSPECTOR.chat_id, lambda m: m["message_id"] == summary["message_id"]
+    )
+    assert card["text"].startswith("请确认") and buttons(card) == []
     await bot.fake.expect_silence(INSPECTOR.chat_id, within=0.3)
     answer = bot.fake.callback_answers[second_tap]
     assert answer["text"] == f"这条报告已记录过（#{row.id}），没有重复记录。"
@@ -60,7 +66,7 @@ async def test_double_tapped_confirm_records_once(bot: Running) -> None:
 
 async def test_a_failure_after_confirm_says_the_report_was_recorded(bot: Running) -> None:
     summary = await _dress_summary(bot)
-    bot.fake.fail_next("editMessageText", 400, "Bad Request: boom")  # the confirmation fails
+    bot.fake.fail_next("sendMessage", 400, "Bad Request: boom")  # the confirmation is refused
     reply = await bot.tap(INSPECTOR, summary, "确认")
     [row] = await entries(bot.services)
     assert reply["text"] == (
@@ -158,8 +164,10 @@ async def test_an_album_fills_one_card(bot: Running) -> None:
     await bot.tap(INSPECTOR, summary, "确认")
     [row] = await entries(bot.services)
     assert len(await evidence(bot.services, row.id)) == 3
-    cards = {e.message["message_id"] for e in bot.fake.events if e.method == "sendMessage"}
+    sent = [e.message for e in bot.fake.events if e.method == "sendMessage"]
+    cards = {m["message_id"] for m in sent if not m["text"].startswith("✅ 已记录")}
     assert len(cards) == 2  # the first card, and one card for the whole album
+    assert [m["text"][:6] for m in sent if m["text"].startswith("✅")] == ["✅ 已记录 #"[:6]]
 
 
 async def test_several_contracts_ask_which_one_first(bot: Running) -> None:

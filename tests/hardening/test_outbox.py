@@ -269,3 +269,33 @@ async def test_a_send_cut_off_by_a_dead_process_is_sent_again_and_a_live_one_is_
     assert rows["owed by a process that died"].state == DeliveryState.SENT.value
     assert rows["being sent by a live process"].state == DeliveryState.SENDING.value
     assert rows["being sent by a live process"].claim == "other-process"
+
+
+async def test_a_guided_report_confirmed_during_an_outage_is_confirmed_once_afterwards(
+    obot: Running,
+) -> None:
+    card = await obot.say(INSPECTOR, "/report")
+    items = await obot.tap(INSPECTOR, card, "工作纪律")
+    staff = await obot.tap(INSPECTOR, items, "未按规定着装")
+    photo = await obot.tap(INSPECTOR, staff, "王五")
+    summary = await obot.tap(INSPECTOR, photo, "跳过")
+    obot.fake.skip_to_end(INSPECTOR.chat_id)
+    cut(obot.fake, "5xx", "sendMessage")
+    await obot.fake.press_button(INSPECTOR, summary, "确认")
+
+    async def recorded() -> bool:
+        return len(await entries(obot.services)) == 1
+
+    await until(recorded, "the guided report recorded")
+    await asyncio.sleep(OUTAGE_SECONDS)
+    assert not [m for m in sent_to(obot, INSPECTOR) if m["text"].startswith("✅")]
+    restore(obot.fake, "sendMessage")
+    [row] = await entries(obot.services)
+    confirmation = await obot.fake.wait_for_message(
+        INSPECTOR.chat_id, lambda m: m.get("text", "").startswith(f"✅ 已记录 #{row.id}"), WAIT
+    )
+    assert buttons(confirmation) == ["↩️ 撤销"]
+    await asyncio.sleep(1.0)  # more rounds: nothing is sent again
+    assert [m for m in sent_to(obot, INSPECTOR) if m["text"].startswith("✅")] == [confirmation]
+    undone = await obot.tap(INSPECTOR, confirmation, "撤销")
+    assert undone["text"].endswith(f"↩️ 报告 #{row.id} 已撤销（作废记录保留备查）。")
