@@ -64,7 +64,7 @@ def demo(
         path = database or Path(folder) / "demo.db"
         options = DemoOptions(path, contract, lang, host, port)
         try:
-            asyncio.run(run_demo(options, ready=ready))
+            asyncio.run(run_demo(options, books=known, ready=ready))
         except OSError as exc:
             fail(f"cannot serve the demo on {host}:{port}: {exc.strerror or exc}")
     typer.echo("floorbot demo: stopped")

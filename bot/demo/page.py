@@ -89,7 +89,6 @@ class ChatPage:
         text = str(body.get("text", "")).strip()
         if not text:
             raise web.HTTPBadRequest(text="nothing to send")
-        self.fake.know(person.user(self.lang))
         await self.fake.send_text(person.user(self.lang), text)
         return web.json_response({"version": self.fake.version})
 
@@ -111,7 +110,6 @@ class ChatPage:
             raise web.HTTPBadRequest(text="no photo")
         caption = str(form.get("caption") or "").strip() or None
         content = upload.file.read()
-        self.fake.know(person.user(self.lang))
         await self.fake.send_photo(person.user(self.lang), content, caption=caption)
         return web.json_response({"version": self.fake.version})
 

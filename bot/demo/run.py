@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from bot.app.settings import Settings
 from bot.demo.page import ChatPage
 from bot.demo.seed import Seeded, demo_now, seed
 from bot.localapi import BOT_USERNAME, TOKEN, FakeTelegram
-from scoring.loader import load_rulebooks
+from scoring.rulebook import Rulebook
 from storage.db import upgrade
 
 logger = logging.getLogger("floorbot.demo")
@@ -49,11 +49,11 @@ class Started:
 async def run_demo(
     options: DemoOptions,
     *,
+    books: Mapping[str, Rulebook],
     ready: Callable[[Started], None],
     stop: asyncio.Event | None = None,
 ) -> None:
     """Serve the demo until SIGINT/SIGTERM (or ``stop``); ``ready`` gets the page's URL."""
-    books = load_rulebooks(())
     book = books[options.contract]
     fake = await FakeTelegram().start()
     runner: web.AppRunner | None = None
