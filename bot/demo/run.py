@@ -76,7 +76,12 @@ async def run_demo(
         seeded = None
         if fresh:
             seeded = await seed(
-                services.sessions, book=book, now=clock.now(), fake=fake, lang=options.lang
+                services.sessions,
+                book=book,
+                books=books,
+                now=clock.now(),
+                fake=fake,
+                lang=options.lang,
             )
         page = ChatPage(fake, options.lang, book.title.get(options.lang))
         # The page's long polls are cut at once on Ctrl-C instead of being waited for.

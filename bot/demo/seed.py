@@ -2,7 +2,9 @@
 
 Written straight to the database (as ``floorbot import`` and ``floorbot contract add`` do), so
 the bot answers ``/score``, ``/deductions``, ``/digest`` and ``/history`` with something at once.
-The same seed (``random.Random(SEED)``) gives the same month every time.
+The same seed (``random.Random(SEED)``) gives the same month every time. Beside it, a second
+contract on another shipped rulebook, with a few reports and a vendor lead of its own (who
+may see nothing of the first).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -20,7 +22,15 @@ from PIL import Image, ImageDraw
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.demo.people import OTHER_INSPECTORS, PEOPLE, STAFF, DemoPerson
+from bot.demo.people import (
+    CONTRACT_ID,
+    OTHER_CONTRACT_ID,
+    OTHER_INSPECTORS,
+    OTHER_STAFF,
+    PEOPLE,
+    STAFF,
+    DemoPerson,
+)
 from bot.localapi import FakeTelegram
 from scoring.assessment import Event
 from scoring.rulebook import Item, ItemKind, Rulebook, ValueKind
@@ -33,10 +43,19 @@ from storage.queries import add_evidence, audit, record_entry
 from storage.roster import RosterRow, import_roster
 
 SEED = 20260715
-CONTRACT_ID = "demo"
 ACTOR = "demo"
 REPORTS_A_DAY = (1, 4)  # on a working day, at random within
 PHOTOS = 2
+# The second contract: the first of these shipped rulebooks (other than the demo's) whose term
+# has begun, and the last few reports of its latest month.
+OTHER_RULEBOOKS = (
+    "qingyundian-2023",
+    "key-station-2024",
+    "chaoyang-health-2023",
+    "haikou-hall-2023",
+    "haidian-dispatch-2026",
+)
+OTHER_REPORTS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +66,7 @@ class Seeded:
     reports: int
     photos: int
     dispute_entry: int | None
+    other_contract_id: str | None = None
 
 
 def demo_now(book: Rulebook, now: dt.datetime) -> dt.datetime:
@@ -73,70 +93,24 @@ async def seed(
     now: dt.datetime,
     fake: FakeTelegram,
     lang: str,
+    books: Mapping[str, Rulebook] | None = None,
 ) -> Seeded:
-    """The demo contract and its month up to ``now``, in one transaction."""
+    """The demo contract and its month up to ``now`` (and, given ``books``, the second contract
+    and its few reports), in one transaction."""
     rng = random.Random(SEED)
-    zone = ZoneInfo(book.contract.timezone)
     async with write_session(sessions) as session:
-        await add_contract(
-            session=session,
-            contract_id=CONTRACT_ID,
-            rulebook_id=book.id,
-            client=book.contract.client.get(lang),
-            vendor=book.contract.vendor.get(lang),
-            timezone=book.contract.timezone,
-            now=now,
-            actor=ACTOR,
-            recording_since=term_of(book).first,
-        )
-        rows = [RosterRow(f"D{n:03d}", name, None, None, None) for n, name in enumerate(STAFF, 1)]
-        await import_roster(
-            session=session, contract_id=CONTRACT_ID, rows=rows, now=now, actor=ACTOR
-        )
+        other = other_rulebook(book, books or {}, now)
+        await _contract(session, CONTRACT_ID, book, STAFF, now, lang)
+        if other is not None:
+            await _contract(session, OTHER_CONTRACT_ID, other, OTHER_STAFF, now, lang)
         ids = {}
         for person in (*PEOPLE, *OTHER_INSPECTORS):
-            ids[person.key] = await _register(session, person, now, lang)
-        inspectors = [p for p in (*PEOPLE, *OTHER_INSPECTORS) if p.role is Role.INSPECTOR]
-        recorded: list[int] = []
-        for moment, item in _moments(book, now, zone, rng):
-            who = rng.choice(inspectors)
-            event = Event(
-                item=item.code,
-                occurred_at=moment,
-                quantity=Decimal(1),
-                value=_value(item, rng),
-                staff=rng.choice(STAFF) if item.unit.value == "person" else None,
-                inspector=who.name(lang),
-            )
-            entry_id = await record_entry(
-                session=session,
-                contract_id=CONTRACT_ID,
-                event=event,
-                now=moment,
-                reported_by_id=ids[who.key],
-            )
-            await audit(
-                session=session,
-                actor=f"demo:{who.key}",
-                action="entry.recorded",
-                subject=f"entry:{entry_id}",
-                now=moment,
-                contract_id=CONTRACT_ID,
-            )
-            recorded.append(entry_id)
-        photos = 0
-        for entry_id in recorded[-PHOTOS:]:
-            content = evidence_photo(entry_id)
-            largest = fake.add_photo(content)[-1]
-            await add_evidence(
-                session=session,
-                entry_id=entry_id,
-                telegram_file_id=largest["file_id"],
-                telegram_file_unique_id=largest["file_unique_id"],
-                sha256=hashlib.sha256(content).hexdigest(),
-                now=now,
-            )
-            photos += 1
+            if person.contract == CONTRACT_ID or other is not None:
+                ids[person.key] = await _register(session, person, now, lang)
+        # the moments drawn as the reports are (one random sequence: the same month every time)
+        moments = _moments(book, now, ZoneInfo(book.contract.timezone), rng)
+        recorded = await _reports(session, CONTRACT_ID, moments, STAFF, ids, lang, rng)
+        photos = await _photos(session, fake, recorded[-PHOTOS:], now)
         disputed = None
         if recorded:
             disputed = recorded[-1]
@@ -150,7 +124,136 @@ async def seed(
                 opened_by_id=ids["vendor_lead"],
                 now=now,
             )
-    return Seeded(CONTRACT_ID, len(recorded), photos, disputed)
+        if other is not None:
+            other_rng = random.Random(SEED + 1)
+            zone = ZoneInfo(other.contract.timezone)
+            latest = list(_moments(other, _within_term(other, now), zone, other_rng))
+            others = await _reports(
+                session,
+                OTHER_CONTRACT_ID,
+                latest[-OTHER_REPORTS:],
+                OTHER_STAFF,
+                ids,
+                lang,
+                other_rng,
+            )
+            await _photos(session, fake, others[-1:], now)
+    return Seeded(
+        CONTRACT_ID,
+        len(recorded),
+        photos,
+        disputed,
+        OTHER_CONTRACT_ID if other is not None else None,
+    )
+
+
+def other_rulebook(
+    book: Rulebook, books: Mapping[str, Rulebook], now: dt.datetime
+) -> Rulebook | None:
+    """The second contract's rulebook: one of OTHER_RULEBOOKS whose term began by ``now``."""
+    for rulebook_id in OTHER_RULEBOOKS:
+        found = books.get(rulebook_id)
+        if found is not None and found.id != book.id and term_of(found).start_utc <= now:
+            return found
+    return None
+
+
+def _within_term(book: Rulebook, now: dt.datetime) -> dt.datetime:
+    """Now, in the term; after it, 18:00 on its last day."""
+    term = term_of(book)
+    if term.where(now) is None:
+        return now
+    return term.end_utc - dt.timedelta(hours=6)
+
+
+async def _contract(
+    session: AsyncSession,
+    contract_id: str,
+    book: Rulebook,
+    staff: tuple[str, ...],
+    now: dt.datetime,
+    lang: str,
+) -> None:
+    """The contract, recording from the start of its term, and its roster."""
+    await add_contract(
+        session=session,
+        contract_id=contract_id,
+        rulebook_id=book.id,
+        client=book.contract.client.get(lang),
+        vendor=book.contract.vendor.get(lang),
+        timezone=book.contract.timezone,
+        now=now,
+        actor=ACTOR,
+        recording_since=term_of(book).first,
+    )
+    prefix = "D" if contract_id == CONTRACT_ID else "E"
+    rows = [
+        RosterRow(f"{prefix}{n:03d}", name, None, None, None) for n, name in enumerate(staff, 1)
+    ]
+    await import_roster(session=session, contract_id=contract_id, rows=rows, now=now, actor=ACTOR)
+
+
+async def _reports(
+    session: AsyncSession,
+    contract_id: str,
+    moments: Iterable[tuple[dt.datetime, Item]],
+    staff: tuple[str, ...],
+    ids: Mapping[str, int],
+    lang: str,
+    rng: random.Random,
+) -> list[int]:
+    """One report a moment, by one of the contract's inspectors at random, with its audit line."""
+    inspectors = [
+        p
+        for p in (*PEOPLE, *OTHER_INSPECTORS)
+        if p.role is Role.INSPECTOR and p.contract == contract_id
+    ]
+    recorded: list[int] = []
+    for moment, item in moments:
+        who = rng.choice(inspectors)
+        event = Event(
+            item=item.code,
+            occurred_at=moment,
+            quantity=Decimal(1),
+            value=_value(item, rng),
+            staff=rng.choice(staff) if item.unit.value == "person" else None,
+            inspector=who.name(lang),
+        )
+        entry_id = await record_entry(
+            session=session,
+            contract_id=contract_id,
+            event=event,
+            now=moment,
+            reported_by_id=ids[who.key],
+        )
+        await audit(
+            session=session,
+            actor=f"demo:{who.key}",
+            action="entry.recorded",
+            subject=f"entry:{entry_id}",
+            now=moment,
+            contract_id=contract_id,
+        )
+        recorded.append(entry_id)
+    return recorded
+
+
+async def _photos(
+    session: AsyncSession, fake: FakeTelegram, entries: list[int], now: dt.datetime
+) -> int:
+    """An evidence photo for each of ``entries``, stored on the local Bot API."""
+    for entry_id in entries:
+        content = evidence_photo(entry_id)
+        largest = fake.add_photo(content)[-1]
+        await add_evidence(
+            session=session,
+            entry_id=entry_id,
+            telegram_file_id=largest["file_id"],
+            telegram_file_unique_id=largest["file_unique_id"],
+            sha256=hashlib.sha256(content).hexdigest(),
+            now=now,
+        )
+    return len(entries)
 
 
 async def _register(session: AsyncSession, person: DemoPerson, now: dt.datetime, lang: str) -> int:
@@ -163,7 +266,7 @@ async def _register(session: AsyncSession, person: DemoPerson, now: dt.datetime,
     )
     assert found.id is not None
     await grant_role(
-        session=session, person_id=found.id, contract_id=CONTRACT_ID, role=person.role, now=now
+        session=session, person_id=found.id, contract_id=person.contract, role=person.role, now=now
     )
     return found.id
 
