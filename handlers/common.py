@@ -81,6 +81,16 @@ def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     )
 
 
+def with_button(
+    markup: InlineKeyboardMarkup | None, button: InlineKeyboardButton | None
+) -> InlineKeyboardMarkup | None:
+    """``markup`` with one more row holding ``button`` (when there is one)."""
+    if button is None:
+        return markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return InlineKeyboardMarkup([*rows, [button]])
+
+
 def largest(sizes: Sequence[PhotoSize]) -> PhotoSize:
     """The biggest of a photo's sizes."""
     return max(sizes, key=lambda s: (s.width * s.height, s.file_size or 0))

@@ -13,10 +13,11 @@ from bot.app.context import FloorApp, FloorContext
 from bot.services.parsing import row_id
 from bot.services.permissions import Action, requires
 from bot.services.scores import Asked
+from bot.services.table_links import DEDUCTIONS, table_button
 from bot.services.vendor_views import Choosing, DetailView, LedgerView
 from bot.texts.i18n import t
 from bot.texts.vendor import Rows, decision_rows, detail_text, ledger_text, pages_of
-from handlers.common import PRIVATE, asking, edit, keyboard, say
+from handlers.common import PRIVATE, asking, edit, keyboard, say, with_button
 from handlers.contract_choice import from_args, from_button, offer
 from handlers.vendor_common import send_photos
 
@@ -69,7 +70,9 @@ async def show_list(
     page = min(page, pages_of(len(found.findings), PAGE_SIZE) - 1)
     text = ledger_text(found, page, PAGE_SIZE)
     rows = _list_rows(found, page)
-    markup = keyboard(rows) if rows else None
+    base = context.services.settings.webapp_url
+    table = table_button(base, found.lang, found.contract_id, DEDUCTIONS, found.period.label)
+    markup = with_button(keyboard(rows) if rows else None, table)
     if target is not None:
         await edit(target, text, markup)
     else:

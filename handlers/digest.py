@@ -10,12 +10,13 @@ otherwise at its next reload of the marks (bot.app.jobs, every
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
 from bot.app.context import FloorApp, FloorContext
 from bot.services.digests.requests import ContractChoice, DayDigest, DigestView, PeriodDigest
 from bot.services.permissions import Action, public, requires
+from bot.services.table_links import ASSESSMENT, table_markup
 from bot.texts.assessment import attachments, period_message
 from bot.texts.digests import daily_message
 from bot.texts.i18n import t
@@ -30,7 +31,7 @@ NO_PERIOD = "-"
 async def digest_command(update: Update, context: FloorContext) -> None:
     """/digest: the assessment of a period so far (or closed), or the day's digest."""
     view = await context.services.digests.digest(asking(update, context), args=context.args or [])
-    await send_digest(update, view)
+    await send_digest(update, context, view)
 
 
 @requires(Action.DIGEST, sample="dg:0:-")
@@ -45,29 +46,43 @@ async def on_choice(update: Update, context: FloorContext) -> None:
         position=int(index) if index.isdecimal() else None,
         period=None if period == NO_PERIOD else period,
     )
-    await send_digest(update, view)
+    await send_digest(update, context, view)
 
 
-async def send_digest(update: Update, view: DigestView) -> None:
-    """The contracts to pick from, the day's digest, or the assessment with table and chart."""
+async def send_digest(update: Update, context: FloorContext, view: DigestView) -> None:
+    """The contracts to pick from, the day's digest, or the assessment with table and chart;
+    a digest ends with "Open the table" (the Mini App) when there is one."""
     if isinstance(view, ContractChoice):
         period = view.period or NO_PERIOD
         rows = [[(c, f"dg:{i}:{period}")] for i, c in enumerate(view.contracts)]
         await say(update, t(view.lang, "dg_choose"), keyboard(rows))
-    elif isinstance(view, DayDigest):
-        for text in daily_message(view.lang, [(view.figures, view.zone)], late_due=None):
-            await say(update, text)
+        return
+    standing = view.figures.standing
+    table = table_markup(
+        context.services.settings.webapp_url,
+        view.lang,
+        standing.contract_id,
+        ASSESSMENT,
+        standing.assessment.period.label,
+    )
+    if isinstance(view, DayDigest):
+        texts = daily_message(view.lang, [(view.figures, view.zone)], late_due=None)
+        for n, text in enumerate(texts, start=1):
+            await say(update, text, table if n == len(texts) else None)
     else:
-        await _assessment(update, view)
+        await _assessment(update, view, table)
 
 
-async def _assessment(update: Update, view: PeriodDigest) -> None:
+async def _assessment(
+    update: Update, view: PeriodDigest, table: InlineKeyboardMarkup | None
+) -> None:
     chat = update.effective_chat
     assert chat is not None
     figures = view.figures
-    await say(update, period_message(view.lang, figures, view.zone, closing=False, late_due=None))
-    table, chart = attachments(view.lang, figures)
-    await chat.send_document(figures.xlsx, filename=table.filename, caption=table.caption)
+    text = period_message(view.lang, figures, view.zone, closing=False, late_due=None)
+    await say(update, text, table)
+    sheet, chart = attachments(view.lang, figures)
+    await chat.send_document(figures.xlsx, filename=sheet.filename, caption=sheet.caption)
     await chat.send_photo(figures.chart, filename=chart.filename, caption=chart.caption)
 
 

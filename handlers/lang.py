@@ -38,7 +38,7 @@ async def _set(update: Update, context: FloorContext, language: str) -> None:
     menu = await context.services.people.choose_language(asking(update, context), language=language)
     await say(update, t(language, "lang_set"))
     if menu.actor.registered:
-        await set_menu(context.bot, menu.actor, menu.books)
+        await set_menu(context.bot, menu.actor, menu.books, context.services.settings.webapp_url)
 
 
 def register(app: FloorApp) -> None:

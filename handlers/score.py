@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.app.context import FloorApp, FloorContext
 from bot.services.permissions import Action, requires
 from bot.services.scores import Asked
+from bot.services.table_links import ASSESSMENT, table_markup
 from bot.services.vendor_views import Choosing
 from bot.texts.vendor import score_text
 from handlers.common import PRIVATE, asking, say
@@ -34,7 +35,10 @@ async def answer(update: Update, context: FloorContext, asked: Asked) -> None:
     if isinstance(found, Choosing):
         await offer(update, found, PREFIX)
         return
-    await say(update, score_text(found))
+    base = context.services.settings.webapp_url
+    period = found.assessment.period.label
+    markup = table_markup(base, found.lang, found.contract_id, ASSESSMENT, period)
+    await say(update, score_text(found), markup)
 
 
 def register(app: FloorApp) -> None:

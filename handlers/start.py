@@ -22,7 +22,12 @@ async def start(update: Update, context: FloorContext) -> None:
         return
     welcome = await people.register(asking(update, context), code=context.args[0])
     await say(update, welcome_text(welcome))
-    await set_menu(context.bot, welcome.menu.actor, welcome.menu.books)
+    await set_menu(
+        context.bot,
+        welcome.menu.actor,
+        welcome.menu.books,
+        context.services.settings.webapp_url,
+    )
 
 
 @requires(Action.INVITE, sample="inspector")

@@ -14,16 +14,7 @@ from decimal import Decimal
 from matplotlib.figure import Figure
 
 from scoring.rulebook import Rulebook
-
-
-def _lines(book: Rulebook) -> list[Decimal]:
-    """Horizontal reference lines: warning thresholds and money lines."""
-    lines = {rule.below for rule in book.warnings}
-    if book.money.linear is not None:
-        lines.add(book.money.linear.below)
-    if book.money.percent_below is not None:
-        lines.add(book.money.percent_below.below)
-    return sorted(lines)
+from scoring.trend import reference_lines
 
 
 def score_chart(
@@ -48,7 +39,7 @@ def score_chart(
     top = float(book.score.max) if book.score is not None else 100.0
     for axis in (left, right):
         axis.set_ylim(0, top * 1.05)
-        for line in _lines(book):
+        for line in reference_lines(book):
             axis.axhline(float(line), color="#d62728", linestyle="--", linewidth=0.8)
         axis.grid(alpha=0.3)
     fig.tight_layout()

@@ -12,6 +12,16 @@ from scoring.periods import Period
 from scoring.rulebook import Rulebook
 
 
+def reference_lines(book: Rulebook) -> list[Decimal]:
+    """The scores a chart marks: warning thresholds and money lines, lowest first."""
+    lines = {rule.below for rule in book.warnings}
+    if book.money.linear is not None:
+        lines.add(book.money.linear.below)
+    if book.money.percent_below is not None:
+        lines.add(book.money.percent_below.below)
+    return sorted(lines)
+
+
 def running_scores(
     book: Rulebook, events: Sequence[Event], period: Period, *, now: dt.datetime
 ) -> list[tuple[dt.date, Decimal | None]]:

@@ -169,7 +169,7 @@ async def refresh_menus(app: FloorApp) -> None:
     """Every registered user's command menu, for their roles and language."""
     services: Services = app.bot_data.services
     for menu in await services.people.menus():
-        await set_menu(app.bot, menu.actor, menu.books)
+        await set_menu(app.bot, menu.actor, menu.books, services.settings.webapp_url)
 
 
 async def post_shutdown(app: FloorApp) -> None:

@@ -9,6 +9,7 @@ from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommand
 from telegram.error import TelegramError
 
 from bot.services.permissions import Action, Actor
+from bot.services.table_links import menu_button
 from bot.texts.i18n import LANGUAGES, t
 from bot.texts.reports import common_items
 from scoring.rulebook import Rulebook
@@ -63,11 +64,17 @@ async def set_default_menus(bot: Bot) -> None:
         await bot.set_my_commands(stranger_commands(lang), scope=scope, language_code=lang)
 
 
-async def set_menu(bot: Bot, actor: Actor, books: Mapping[str, Rulebook]) -> None:
-    """One user's menu, in their language, for their roles (failures are only logged)."""
+async def set_menu(
+    bot: Bot, actor: Actor, books: Mapping[str, Rulebook], webapp_url: str | None = None
+) -> None:
+    """One user's menu, in their language, for their roles, and with a role and a Mini App
+    (``webapp_url``) the chat's menu button opening it (failures are only logged)."""
     try:
         await bot.set_my_commands(
             commands_for(actor, books), scope=BotCommandScopeChat(actor.telegram_id)
         )
+        if webapp_url is not None and any(actor.roles.values()):
+            button = menu_button(webapp_url, actor.language)
+            await bot.set_chat_menu_button(chat_id=actor.telegram_id, menu_button=button)
     except TelegramError as exc:
         logger.warning("command menu for user %s not set: %s", actor.telegram_id, exc)

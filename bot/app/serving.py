@@ -9,9 +9,17 @@
   would lose the updates still queued in memory).
 
 Updates of one chat are handled one at a time and in order (several chats at once, up to
-``FLOORBOT_MAX_CONCURRENT_UPDATES``). ``GET /health`` answers on the webhook port, and in
-polling mode on ``FLOORBOT_HEALTH_PORT`` when it is set. SIGINT and SIGTERM stop the bot
-after the updates in hand are finished.
+``FLOORBOT_MAX_CONCURRENT_UPDATES``). SIGINT and SIGTERM stop the bot after the updates in
+hand are finished.
+
+One aiohttp server per process serves every HTTP path: the webhook, ``GET /health``, the Mini
+App under ``/app/`` (bot.webapp, when ``FLOORBOT_WEBAPP_URL`` is set) and, in the demo, the
+chat page. It listens on the webhook's port, and (in polling mode, or on a second port) on
+``FLOORBOT_HEALTH_PORT`` when that is set. aiohttp rather than PTB's own webhook server
+(tornado, answering each update at once) because the webhook must answer only once an update
+is handled, the local Bot API and the demo page are aiohttp already, and one server keeps one
+set of ports and one shutdown. Its access log is off: request headers carry the Mini App's
+signed launch data.
 """
 
 from __future__ import annotations
@@ -22,20 +30,22 @@ import json
 import logging
 import os
 import signal
+import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-import tornado.web
+from aiohttp import web
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
-from tornado.httpserver import HTTPServer
 
 from bot.app import health
 from bot.app.context import FloorApp
+from bot.app.settings import MINI_APP_PATH
 from bot.app.transport import retry_seconds
+from bot.webapp.routes import mini_app
 
 logger = logging.getLogger("floorbot.serve")
 
@@ -45,6 +55,8 @@ HEALTH_PATH = "/health"
 POLL_BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
 # How long a stopping bot waits for the updates it is handling.
 DRAIN_SECONDS = 30.0
+# Open HTTP connections are closed this long after the server stops taking new ones.
+SHUTDOWN_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +78,13 @@ class Polling:
 
 
 @dataclass(frozen=True, slots=True)
-class HealthServer:
-    """A separate ``/health`` listener (polling mode, or a second port beside the webhook)."""
+class HttpListener:
+    """Where else the HTTP server (``/health``, the Mini App) listens: in polling mode, or on a
+    second port beside the webhook; ``sock``, a socket already bound there (the demo's)."""
 
     listen: str
     port: int
+    sock: socket.socket | None = None
 
 
 class Dispatcher:
@@ -176,34 +190,30 @@ class Serving:
         return (HTTPStatus.OK if ok else HTTPStatus.SERVICE_UNAVAILABLE), body
 
 
-class _WebhookHandler(tornado.web.RequestHandler):
-    def initialize(self, serving: Serving, secret: str | None) -> None:
-        self.serving = serving
-        self.secret = secret
+def _web_app(
+    serving: Serving, webhook: Webhook | None, site: web.Application | None
+) -> web.Application:
+    """One aiohttp application for every listener: /health, the webhook, the Mini App (when
+    FLOORBOT_WEBAPP_URL is set) and the caller's own pages (the demo's chat page)."""
+    root = site if site is not None else web.Application()
 
-    async def post(self) -> None:
-        status = await self.serving.take(self.request.headers, self.request.body, self.secret)
-        self.set_status(status)
-        await self.finish()
+    async def health_check(_request: web.Request) -> web.Response:
+        status, body = await serving.health()
+        return web.json_response(body, status=status)
 
-
-class _HealthHandler(tornado.web.RequestHandler):
-    def initialize(self, serving: Serving) -> None:
-        self.serving = serving
-
-    async def get(self) -> None:
-        status, body = await self.serving.health()
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json")
-        await self.finish(json.dumps(body))
-
-
-def _http_server(serving: Serving, webhook: Webhook | None) -> HTTPServer:
-    routes: list[Any] = [(HEALTH_PATH, _HealthHandler, {"serving": serving})]
+    root.router.add_get(HEALTH_PATH, health_check)
     if webhook is not None:
-        options = {"serving": serving, "secret": webhook.secret_token}
-        routes.append((f"/{webhook.path}", _WebhookHandler, options))
-    return HTTPServer(tornado.web.Application(routes))
+        secret = webhook.secret_token
+
+        async def take_update(request: web.Request) -> web.Response:
+            status = await serving.take(request.headers, await request.read(), secret)
+            return web.Response(status=status)
+
+        root.router.add_post(f"/{webhook.path}", take_update)
+    services = serving.app.bot_data.services
+    if services.settings.webapp_url is not None:
+        root.add_subapp(MINI_APP_PATH.rstrip("/"), mini_app(services, serving.app.bot))
+    return root
 
 
 # -- long polling -------------------------------------------------------------------------------
@@ -277,12 +287,13 @@ async def serve(
     app: FloorApp,
     mode: Webhook | Polling,
     *,
-    health_server: HealthServer | None = None,
+    listener: HttpListener | None = None,
+    site: web.Application | None = None,
     max_concurrent: int,
     stop: asyncio.Event | None = None,
 ) -> None:
     """Run the bot until SIGINT or SIGTERM (or ``stop`` is set, when given); every update in
-    hand is finished before it stops."""
+    hand is finished before it stops. ``site``: the caller's own pages, served beside."""
     if stop is None:
         stop = asyncio.Event()
         _on_signals(stop)
@@ -292,16 +303,14 @@ async def serve(
             await app.post_init(app)
         await app.start()
         serving = Serving(app, Dispatcher(app, max_concurrent), _mode_name(mode))
-        servers = _listen(serving, mode, health_server)
+        runner = await _listen(serving, mode, listener, site)
         try:
             await _receive(serving, mode, stop)
         finally:
             serving.stopping = True
-            for server in servers:
-                server.stop()
             await serving.dispatcher.drain(DRAIN_SECONDS)
-            for server in servers:
-                await server.close_all_connections()
+            if runner is not None:
+                await runner.cleanup()
         logger.info("stopped")
     finally:
         if app.running:
@@ -315,23 +324,30 @@ def _mode_name(mode: Webhook | Polling) -> str:
     return "webhook" if isinstance(mode, Webhook) else "polling"
 
 
-def _listen(
-    serving: Serving, mode: Webhook | Polling, health_server: HealthServer | None
-) -> list[HTTPServer]:
-    servers = []
-    if isinstance(mode, Webhook):
-        server = _http_server(serving, mode)
-        server.listen(mode.port, address=mode.listen)
-        servers.append(server)
-        logger.info("webhook listening on %s:%s/%s", mode.listen, mode.port, mode.path)
-    if health_server is not None and not (
-        isinstance(mode, Webhook) and health_server.port == mode.port
-    ):
-        server = _http_server(serving, None)
-        server.listen(health_server.port, address=health_server.listen)
-        servers.append(server)
-        logger.info("health on %s:%s%s", health_server.listen, health_server.port, HEALTH_PATH)
-    return servers
+async def _listen(
+    serving: Serving,
+    mode: Webhook | Polling,
+    listener: HttpListener | None,
+    site: web.Application | None,
+) -> web.AppRunner | None:
+    """Start the HTTP server on the webhook's port and on ``listener`` (one application)."""
+    webhook = mode if isinstance(mode, Webhook) else None
+    if webhook is None and listener is None:
+        return None
+    runner = web.AppRunner(
+        _web_app(serving, webhook, site), access_log=None, shutdown_timeout=SHUTDOWN_SECONDS
+    )
+    await runner.setup()
+    if webhook is not None:
+        await web.TCPSite(runner, webhook.listen, webhook.port).start()
+        logger.info("webhook listening on %s:%s/%s", webhook.listen, webhook.port, webhook.path)
+    if listener is not None and not (webhook is not None and listener.port == webhook.port):
+        if listener.sock is not None:
+            await web.SockSite(runner, listener.sock).start()
+        else:
+            await web.TCPSite(runner, listener.listen, listener.port).start()
+        logger.info("HTTP (health, Mini App) on %s:%s", listener.listen, listener.port)
+    return runner
 
 
 async def _receive(serving: Serving, mode: Webhook | Polling, stop: asyncio.Event) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -13,6 +14,8 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///floorbot.db"
 # A Bot API token as @BotFather issues it: the bot's numeric id, a colon, 35 URL-safe characters
 # (checked loosely: at least 30, so that test and local Bot API tokens pass too).
 TOKEN_PATTERN = re.compile(r"^[0-9]{3,20}:[A-Za-z0-9_-]{30,100}$")
+# Where every process serves the Mini App (its public URL ends in it too).
+MINI_APP_PATH = "/app/"
 
 
 class SettingsError(ValueError):
@@ -71,6 +74,11 @@ class Settings(BaseSettings):
     api_timeout_seconds: float = Field(default=5.0, gt=0)
     api_retries: int = Field(default=5, ge=0)
     state_sweep_seconds: float = Field(default=60.0, gt=0)
+    # The Mini App (bot.webapp): its public URL (HTTPS, ending in /app/, the path this process
+    # serves it at; unset: no Mini App, no menu button) and how long Telegram's signed launch
+    # data stays good (a page left open longer asks to be opened again from the chat).
+    webapp_url: str | None = None
+    webapp_max_age_seconds: int = Field(default=86400, ge=60)
     # Objection window for rulebooks without `objections` (000's clause: 3 working days).
     default_objection_working_days: int = Field(default=3, ge=1, le=60)
 
@@ -83,6 +91,26 @@ class Settings(BaseSettings):
         if value.startswith(("postgresql://", "postgres://")):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
         return value
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _mini_app_url(cls, value: str | None) -> str | None:
+        """HTTPS (Telegram opens nothing else), or plain HTTP on loopback (the demo, tests)."""
+        if value is None or not value.strip():
+            return None
+        url = urlparse(value.strip())
+        loopback = url.scheme == "http" and url.hostname in ("127.0.0.1", "localhost", "::1")
+        if not (url.scheme == "https" or loopback) or not url.hostname:
+            raise ValueError(
+                "FLOORBOT_WEBAPP_URL must be the app's public HTTPS address, e.g. "
+                "https://floor.example.gov/app/ (Telegram opens only HTTPS pages)"
+            )
+        if not url.path.endswith(MINI_APP_PATH):
+            raise ValueError(
+                f"FLOORBOT_WEBAPP_URL must end in {MINI_APP_PATH}, the path floorbot serves the "
+                "app at, e.g. https://floor.example.gov/app/"
+            )
+        return value.strip()
 
     def telegram_token(self) -> str:
         """The bot token, or SettingsError saying what is wrong with it (never the token)."""

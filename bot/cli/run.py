@@ -167,14 +167,19 @@ def _serve(
 ) -> None:
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
-    from bot.app.serving import HealthServer, Webhook, serve
+    from bot.app.serving import HttpListener, Webhook, serve
     from storage.errors import StorageError
 
     listen = mode.listen if isinstance(mode, Webhook) else config.webhook_listen
-    health = HealthServer(listen, config.health_port) if config.health_port else None
+    health = HttpListener(listen, config.health_port) if config.health_port else None
+    if config.webapp_url is not None and health is None and not isinstance(mode, Webhook):
+        fail(
+            "FLOORBOT_WEBAPP_URL is set, but in polling mode nothing serves the Mini App: set "
+            "FLOORBOT_HEALTH_PORT (the port /health and the Mini App listen on), or use --webhook"
+        )
     try:
         loop.run_until_complete(
-            serve(app, mode, health_server=health, max_concurrent=config.max_concurrent_updates)
+            serve(app, mode, listener=health, max_concurrent=config.max_concurrent_updates)
         )
         loop.close()
     except InvalidToken:

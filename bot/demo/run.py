@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiohttp import web
-
 from bot.app.builder import build_application, build_services
 from bot.app.clock import OffsetClock
-from bot.app.serving import Polling, serve
-from bot.app.settings import Settings
+from bot.app.serving import HttpListener, Polling, serve
+from bot.app.settings import MINI_APP_PATH, Settings
 from bot.demo.page import ChatPage
 from bot.demo.seed import Seeded, demo_now, seed
 from bot.localapi import BOT_USERNAME, TOKEN, FakeTelegram
@@ -28,7 +27,6 @@ from storage.db import upgrade
 
 logger = logging.getLogger("floorbot.demo")
 POLL_TIMEOUT = 10
-SHUTDOWN_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +54,10 @@ async def run_demo(
     """Serve the demo until SIGINT/SIGTERM (or ``stop``); ``ready`` gets the page's URL."""
     book = books[options.contract]
     fake = await FakeTelegram().start()
-    runner: web.AppRunner | None = None
+    # The page's port is taken first (port 0: any free one), so the bot knows its Mini App URL.
+    sock = socket.create_server((options.host, options.port))
     try:
+        port = sock.getsockname()[1]
         fresh = not options.database.exists()
         settings = Settings(
             _env_file=None,
@@ -68,6 +68,7 @@ async def run_demo(
             api_file_url=fake.base_file_url,
             default_language=options.lang,
             poll_timeout_seconds=POLL_TIMEOUT,
+            webapp_url=f"http://{options.host}:{port}{MINI_APP_PATH}",
         )
         clock = OffsetClock()
         clock.set(demo_now(book, dt.datetime.now(dt.UTC)))
@@ -84,21 +85,16 @@ async def run_demo(
                 lang=options.lang,
             )
         page = ChatPage(fake, options.lang, book.title.get(options.lang))
-        # The page's long polls are cut at once on Ctrl-C instead of being waited for.
-        runner = web.AppRunner(page.app(), access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
-        await runner.setup()
-        site = web.TCPSite(runner, options.host, options.port)
-        await site.start()
-        port = runner.addresses[0][1]
         ready(Started(f"http://{options.host}:{port}/", seeded))
         app = build_application(services)
         await serve(
             app,
             Polling(POLL_TIMEOUT),
+            listener=HttpListener(options.host, port, sock),
+            site=page.app(),
             max_concurrent=settings.max_concurrent_updates,
             stop=stop,
         )
     finally:
-        if runner is not None:
-            await runner.cleanup()
+        sock.close()
         await fake.stop()

@@ -132,6 +132,8 @@ class BotApiMethods(FaultInjection):
             "setmycommands": self._set_my_commands,
             "deletemycommands": self._delete_my_commands,
             "getmycommands": self._get_my_commands,
+            "setchatmenubutton": self._set_chat_menu_button,
+            "getchatmenubutton": self._get_chat_menu_button,
             "setwebhook": self._set_webhook,
             "deletewebhook": self._delete_webhook,
             "getwebhookinfo": self._get_webhook_info,
@@ -236,6 +238,18 @@ class BotApiMethods(FaultInjection):
 
     async def _get_my_commands(self, params: JsonDict, uploads: dict[str, bytes]) -> list[Any]:
         return self.commands.get(_scope_key(params), [])
+
+    async def _set_chat_menu_button(self, params: JsonDict, uploads: dict[str, bytes]) -> bool:
+        """A chat's menu button (no chat_id: every private chat's default)."""
+        chat = params.get("chat_id")
+        button = params.get("menu_button") or {"type": "default"}
+        self.menu_buttons[int(chat) if chat is not None else None] = dict(button)
+        await self._notify()
+        return True
+
+    async def _get_chat_menu_button(self, params: JsonDict, uploads: dict[str, bytes]) -> JsonDict:
+        chat = params.get("chat_id")
+        return self.menu_button(int(chat) if chat is not None else None) or {"type": "commands"}
 
     async def _set_webhook(self, params: JsonDict, uploads: dict[str, bytes]) -> bool:
         self.webhook = {"url": params["url"], "secret_token": params.get("secret_token")}

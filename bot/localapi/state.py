@@ -101,6 +101,7 @@ class FakeState:
     events: list[BotEvent] = field(default_factory=list)
     callback_answers: dict[str, JsonDict] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[JsonDict]] = field(default_factory=dict)
+    menu_buttons: dict[int | None, JsonDict] = field(default_factory=dict)  # None: the default
     webhook: JsonDict | None = None
     injected: list[JsonDict] = field(default_factory=list)
     port: int = 0
@@ -119,6 +120,13 @@ class FakeState:
     _runner: web.AppRunner | None = None
     _client: aiohttp.ClientSession | None = None
     _closing: bool = False
+
+    def menu_button(self, chat_id: int | None) -> JsonDict | None:
+        """The chat's menu button as the bot set it (or the default one), None when unset."""
+        found = self.menu_buttons.get(chat_id)
+        if found is None and chat_id is not None:
+            found = self.menu_buttons.get(None)
+        return dict(found) if found is not None else None
 
     @property
     def bot_user(self) -> JsonDict:

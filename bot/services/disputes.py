@@ -317,6 +317,54 @@ class Disputes:
             queued = await self.outbox.keep(session, tell(view), now=uow.now)
             return dataclasses.replace(view, queued=queued)
 
+    # -- from the Mini App: one request each, no conversation --------------------------------
+
+    async def open_at_once(
+        self,
+        asking: Asking,
+        *,
+        entry_id: int,
+        reason: str,
+        photos: Sequence[Photo],
+        tell: TellManagers,
+    ) -> DisputeOpened:
+        """The dispute with its reason and photos in one request (the Mini App's form): the
+        same checks, audit and notices as in chat; the chat's own conversation is untouched."""
+        async with self.core.work(asking) as uow:
+            opened = await open_dispute(
+                uow.session,
+                actor=uow.actor,
+                rulebooks=self.core.rulebooks,
+                entry_id=entry_id,
+                reason=reason,
+                photos=photos,
+                now=uow.now,
+                default_days=self.window,
+            )
+            view = self._opened(uow.lang, opened)
+            queued = await self.outbox.keep(uow.session, tell(view), now=uow.now)
+            return dataclasses.replace(view, queued=queued)
+
+    async def decide_at_once(
+        self, asking: Asking, *, dispute_id: int, outcome: Outcome, text: str, tell: TellDecision
+    ) -> DecisionMade:
+        """A manager's decision in one request (the Mini App's form): ``text`` is the reason,
+        for Reduce the new figure first, as typed in chat."""
+        async with self.core.work(asking) as uow:
+            decided = await decide_dispute(
+                uow.session,
+                actor=uow.actor,
+                rulebooks=self.core.rulebooks,
+                dispute_id=dispute_id,
+                outcome=outcome,
+                text=text,
+                now=uow.now,
+                default_days=self.window,
+            )
+            made = self._decided(uow.lang, decided)
+            queued = await self.outbox.keep(uow.session, tell(made), now=uow.now)
+            return dataclasses.replace(made, queued=queued)
+
     def _opened(self, lang: str, opened: Opened) -> DisputeOpened:
         case = opened.case
         return DisputeOpened(

@@ -230,7 +230,7 @@ async def entry_detail(
 
 async def _names(session: AsyncSession, case: Case) -> dict[int, str]:
     dispute = case.view.dispute
-    ids = {case.view.entry.reported_by_id}
+    ids = {case.view.entry.reported_by_id} | {a.actor_id for a in case.view.actions}
     if dispute is not None:
         ids |= {dispute.opened_by_id, dispute.resolved_by_id}
     names = {}

@@ -19,18 +19,23 @@ from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.contracts import book_of
+from bot.services.contracts import book_of, contract_books
 from bot.services.core import Asking, Core
 from bot.services.errors import BotError
 from bot.services.findings import LISTED_KINDS, entry_detail, sees_notes
 from bot.services.permissions import Action, Actor, require, require_any
 from bot.services.vendor_views import (
     Choosing,
+    ContractOverview,
     DetailView,
+    FindingView,
     HistoryView,
     LedgerView,
+    Overview,
     ScoreView,
+    TrendView,
     finding_view,
+    trail_of,
 )
 from scoring.assessment import Assessment, Event
 from scoring.chart import score_chart
@@ -38,7 +43,7 @@ from scoring.engine import assess
 from scoring.history import MAX_PERIODS, past_record
 from scoring.periods import Period, PeriodError, parse_period, period_of, previous_periods
 from scoring.rulebook import Rulebook
-from scoring.trend import running_scores
+from scoring.trend import reference_lines, running_scores
 from storage import dispute_queries as dq
 from storage.models import ClosedPeriod
 from storage.queries import events_for_period
@@ -226,8 +231,8 @@ async def score_history(
     """The scores of the last HISTORY_PERIODS periods within the term, up to the running one."""
     require(actor, Action.HISTORY, contract_id)
     book = await book_of(session, rulebooks, contract_id)
-    period = period_of(book, now)
-    shown = [*_earlier(book, period)[-(HISTORY_PERIODS - 1) :], period]
+    shown = periods_to_look_at(book, now)
+    period = shown[-1]
     cache = await _events_by_period(session, contract_id, book, shown)
     scores = tuple((p.label, assess(book, cache[p.label], p, now=now).score) for p in shown)
     views = await dq.entries_in_period(session=session, contract_id=contract_id, period=period)
@@ -274,6 +279,30 @@ async def ledger(
     return Ledger(contract_id, book, period, tuple(reversed(views)))
 
 
+@dataclass(frozen=True, slots=True)
+class FindingFilter:
+    """Which findings a list shows (None: any): the Mini App's filters."""
+
+    item: str | None = None
+    staff: str | None = None
+    inspector: str | None = None
+    state: str | None = None
+
+    def keeps(self, finding: FindingView) -> bool:
+        return (
+            (self.item is None or finding.item.code == self.item)
+            and (self.staff is None or finding.staff == self.staff)
+            and (self.inspector is None or finding.inspector == self.inspector)
+            and (self.state is None or finding.state.value == self.state)
+        )
+
+
+def periods_to_look_at(book: Rulebook, now: dt.datetime) -> tuple[Period, ...]:
+    """The periods within the term up to the running one (at most HISTORY_PERIODS back)."""
+    running = period_of(book, now)
+    return (*_earlier(book, running)[-(HISTORY_PERIODS - 1) :], running)
+
+
 # -- the requests -------------------------------------------------------------------------
 
 
@@ -282,6 +311,24 @@ class Scores:
 
     def __init__(self, core: Core) -> None:
         self.core = core
+
+    async def overview(self, asking: Asking) -> Overview:
+        """Who is asking and every contract they hold a role on, with its periods."""
+        async with self.core.read(asking) as uow:
+            actor = uow.actor
+            books = await contract_books(uow.session, self.core.rulebooks)
+        choices = tuple(
+            ContractOverview(
+                contract_id,
+                books[contract_id],
+                frozenset(role.value for role in roles),
+                tuple(p.label for p in periods_to_look_at(books[contract_id], uow.now)),
+                period_of(books[contract_id], uow.now).label,
+            )
+            for contract_id, roles in sorted(actor.roles.items())
+            if roles and contract_id in books
+        )
+        return Overview(uow.lang, actor.name, choices)
 
     async def score(self, asking: Asking, *, asked: Asked) -> ScoreView | Choosing:
         """/score [CONTRACT] [PERIOD]: the period's score so far, or the contracts to choose."""
@@ -303,8 +350,11 @@ class Scores:
             uow.lang, report.contract_id, report.book, report.assessment, closed, disputes
         )
 
-    async def deductions(self, asking: Asking, *, asked: Asked) -> LedgerView | Choosing:
-        """/deductions [CONTRACT] [PERIOD]: every finding of the period, newest first."""
+    async def deductions(
+        self, asking: Asking, *, asked: Asked, only: FindingFilter | None = None
+    ) -> LedgerView | Choosing:
+        """/deductions [CONTRACT] [PERIOD]: every finding of the period, newest first (``only``
+        those the filter keeps)."""
         async with self.core.read(asking) as uow:
             actor = uow.actor
             request = read_asked(actor, Action.DEDUCTIONS, asked)
@@ -324,7 +374,11 @@ class Scores:
             found.contract_id,
             contract_ref(actor, Action.DEDUCTIONS, found.contract_id),
             found.period,
-            tuple(finding_view(v, found.book, notes=notes) for v in found.views),
+            tuple(
+                finding
+                for finding in (finding_view(v, found.book, notes=notes) for v in found.views)
+                if only is None or only.keeps(finding)
+            ),
         )
 
     async def finding(self, asking: Asking, *, entry_id: int) -> DetailView:
@@ -349,6 +403,7 @@ class Scores:
             dispute_photos=detail.dispute_photos,
             can_dispute=detail.can_dispute,
             can_decide=detail.can_decide,
+            trail=trail_of(case.view),
         )
 
     async def history(self, asking: Asking, *, asked: Asked) -> HistoryView | Choosing:
@@ -368,3 +423,22 @@ class Scores:
         label = found.period.label
         png = await asyncio.to_thread(score_chart, found.book, label, found.days, found.scores)
         return HistoryView(uow.lang, found.contract_id, label, found.scores, png)
+
+    async def trend(self, asking: Asking, *, asked: Asked) -> TrendView | Choosing:
+        """The figures the /history chart draws: the last periods, this period by day, and
+        the contract's warning and money lines."""
+        async with self.core.read(asking) as uow:
+            request = read_asked(uow.actor, Action.HISTORY, asked)
+            if request.contract is None:
+                return choosing(uow.lang, uow.actor, Action.HISTORY, request)
+            found = await score_history(
+                uow.session,
+                actor=uow.actor,
+                rulebooks=self.core.rulebooks,
+                contract_id=request.contract,
+                now=uow.now,
+            )
+        lines = tuple(reference_lines(found.book))
+        return TrendView(
+            uow.lang, found.contract_id, found.period.label, found.scores, found.days, lines
+        )

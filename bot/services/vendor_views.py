@@ -175,6 +175,49 @@ class HistoryView:
 
 
 @dataclass(frozen=True, slots=True)
+class TrailStep:
+    """One step in a finding's audit trail: recorded, then each void, correction and state."""
+
+    at: dt.datetime
+    who: int | None  # person id (names in DetailView.names); None: an import
+    action: str  # "recorded", or an ActionKind: "void", "correct", "state"
+    reason: str | None = None
+    state: EntryState | None = None  # for "state"
+    value: str | None = None  # for "recorded" and "correct"
+    quantity: Decimal | None = None
+
+
+def trail_of(view: EntryView) -> tuple[TrailStep, ...]:
+    """The finding's audit trail from its append-only record, oldest first."""
+    entry = view.entry
+    steps = [
+        TrailStep(
+            entry.created_at,
+            entry.reported_by_id,
+            "recorded",
+            None,
+            None,
+            entry.value,
+            entry.quantity,
+        )
+    ]
+    for action in view.actions:
+        state = EntryState(action.state) if action.state is not None else None
+        steps.append(
+            TrailStep(
+                action.created_at,
+                action.actor_id,
+                action.kind,
+                action.reason,
+                state,
+                action.value,
+                action.quantity,
+            )
+        )
+    return tuple(steps)
+
+
+@dataclass(frozen=True, slots=True)
 class DetailView:
     """One finding in full for one viewer, with the photos to send and the buttons to show."""
 
@@ -187,6 +230,40 @@ class DetailView:
     dispute_photos: tuple[str, ...]  # and of the vendor lead's
     can_dispute: bool
     can_decide: bool
+    trail: tuple[TrailStep, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TrendView:
+    """The last periods' scores and the running period's score by day, with the contract's
+    warning and money lines (what the /history chart draws)."""
+
+    lang: str
+    contract_id: str
+    period: str  # the running period's label
+    scores: tuple[tuple[str, Decimal | None], ...]
+    days: tuple[tuple[dt.date, Decimal | None], ...]
+    lines: tuple[Decimal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContractOverview:
+    """A contract the user holds a role on, with the periods they can look at."""
+
+    contract_id: str
+    book: Rulebook
+    roles: frozenset[str]
+    periods: tuple[str, ...]  # within the term up to the running one, oldest first
+    current: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """Who opened the Mini App, in which language, and their contracts."""
+
+    lang: str
+    name: str
+    contracts: tuple[ContractOverview, ...]
 
 
 # -- disputes and decisions --------------------------------------------------------------------

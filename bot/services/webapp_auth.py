@@ -25,7 +25,12 @@ MAX_INIT_DATA = 4096  # Telegram's launch data is a few hundred bytes
 
 
 class InitDataError(Exception):
-    """The launch data cannot be trusted; the message says why (never the data itself)."""
+    """The launch data cannot be trusted; ``key`` names the message saying why (bot.texts),
+    never the data itself."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,30 +60,30 @@ def validate_init_data(
 ) -> WebAppLaunch:
     """The launch's user, or InitDataError: forged, altered, expired, or without a user."""
     if not init_data or len(init_data) > MAX_INIT_DATA:
-        raise InitDataError("no launch data, or too much of it")
+        raise InitDataError("launch_missing")
     pairs = parse_qsl(init_data, keep_blank_values=True, strict_parsing=False)
     fields = dict(pairs)
     if len(fields) != len(pairs):
-        raise InitDataError("a field is given twice")
+        raise InitDataError("launch_twice")
     given = fields.get("hash", "")
     expected = hmac.new(
         secret_key(bot_token), data_check_string(fields).encode(), hashlib.sha256
     ).hexdigest()
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise InitDataError("the signature does not match")
+        raise InitDataError("launch_forged")
     try:
         auth_date = dt.datetime.fromtimestamp(int(fields["auth_date"]), dt.UTC)
     except (KeyError, ValueError, OverflowError, OSError):
-        raise InitDataError("no valid auth_date") from None
+        raise InitDataError("launch_no_date") from None
     if now - auth_date > max_age:
-        raise InitDataError("the launch data has expired: open the app again from the chat")
+        raise InitDataError("launch_expired")
     if auth_date - now > dt.timedelta(minutes=5):
-        raise InitDataError("auth_date lies in the future")
+        raise InitDataError("launch_future")
     try:
         user = json.loads(fields["user"])
         telegram_id = int(user["id"])
     except (KeyError, ValueError, TypeError):
-        raise InitDataError("no user in the launch data") from None
+        raise InitDataError("launch_no_user") from None
     name = " ".join(str(user.get(k, "")) for k in ("first_name", "last_name")).strip()
     language = user.get("language_code")
     return WebAppLaunch(

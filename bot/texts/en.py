@@ -204,6 +204,31 @@ MESSAGES: Mapping[str, str] = {
     "state_upheld": "upheld",
     "state_withdrawn": "withdrawn",
     "state_adjusted": "adjusted",
+    # -- the Mini App (bot.webapp): launch data refused, buttons, the audit trail ---------------
+    "launch_missing": "No sign-in data from Telegram: open this page from your chat with the bot.",
+    "launch_twice": "The sign-in data is invalid (a field twice): open the page again from chat.",
+    "launch_forged": (
+        "The sign-in data's signature does not match: open this page from your chat with the bot."
+    ),
+    "launch_no_date": "The sign-in data has no date: open this page again from the chat.",
+    "launch_expired": "The sign-in data has expired: open this page again from the chat.",
+    "launch_future": (
+        "The sign-in data's time is wrong: check your phone's clock, then open the page again "
+        "from the chat."
+    ),
+    "launch_no_user": "The sign-in data names no user: open this page from your chat with the bot.",
+    "request_id_needed": "The request has no id (X-Request-Id): reload the page and try again.",
+    "request_repeated": "This was done already; it was not done twice.",
+    "bad_outcome": "A decision is uphold, withdraw or reduce.",
+    "photo_too_large": "The photo is too large (at most {limit} MB): choose a smaller one.",
+    "not_a_photo": "The file is not a photo (JPEG or PNG).",
+    "app_photo_caption": "Dispute photo for finding #{entry}",
+    "button_open_table": "📊 Open the table",
+    "menu_button_table": "Table",
+    "trail_recorded": "recorded by {who}",
+    "trail_void": "voided by {who}: {reason}",
+    "trail_correct": "corrected to {figure} by {who}: {reason}",
+    "trail_state": "{state} by {who} ({reason})",
     # -- command menu ---------------------------------------------------------------------------
     "cmd_start": "Register / start",
     "cmd_help": "What I can do",

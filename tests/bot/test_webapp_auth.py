@@ -44,20 +44,20 @@ def test_launch_data_signed_as_telegram_specifies_is_trusted() -> None:
 def test_a_changed_user_is_refused() -> None:
     signed = dict(parse_qsl(sign_init_data(launch(), TOKEN)))
     forged = {**signed, "user": json.dumps({**USER, "id": 710003})}
-    with pytest.raises(InitDataError, match="signature"):
+    with pytest.raises(InitDataError, match="launch_forged"):
         validate_init_data(urlencode(forged), TOKEN, now=NOW, max_age=DAY)
 
 
 def test_data_signed_with_another_bot_s_token_is_refused() -> None:
     other = "987654321:AAAnotherBotsTokenFromBotFather_99999"
-    with pytest.raises(InitDataError, match="signature"):
+    with pytest.raises(InitDataError, match="launch_forged"):
         validate_init_data(sign_init_data(launch(), other), TOKEN, now=NOW, max_age=DAY)
 
 
 def test_old_launch_data_replayed_after_its_lifetime_is_refused() -> None:
     init_data = sign_init_data(launch(), TOKEN)
     assert validate_init_data(init_data, TOKEN, now=NOW + DAY, max_age=DAY)
-    with pytest.raises(InitDataError, match="expired"):
+    with pytest.raises(InitDataError, match="launch_expired"):
         validate_init_data(init_data, TOKEN, now=NOW + DAY + dt.timedelta(seconds=1), max_age=DAY)
 
 
@@ -77,8 +77,8 @@ def test_malformed_launch_data_is_refused(init_data: str) -> None:
 
 def test_signed_data_without_a_user_or_a_date_is_refused() -> None:
     no_user = {k: v for k, v in launch().items() if k != "user"}
-    with pytest.raises(InitDataError, match="no user"):
+    with pytest.raises(InitDataError, match="launch_no_user"):
         validate_init_data(sign_init_data(no_user, TOKEN), TOKEN, now=NOW, max_age=DAY)
     future = launch(auth_date=str(int((NOW + dt.timedelta(hours=1)).timestamp())))
-    with pytest.raises(InitDataError, match="future"):
+    with pytest.raises(InitDataError, match="launch_future"):
         validate_init_data(sign_init_data(future, TOKEN), TOKEN, now=NOW, max_age=DAY)

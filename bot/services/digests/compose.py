@@ -7,6 +7,7 @@ contracts gets one combined daily digest. Figures are computed once per contract
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from bot.services.digests.schedule import (
 )
 from bot.services.drafts import cost_of
 from bot.services.late_reports import LateRequest
+from bot.services.table_links import ASSESSMENT, table_markup
 from bot.texts.assessment import attachments, period_message
 from bot.texts.digests import daily_message, late_request_message, reminder_message
 from bot.texts.i18n import language_of, t
@@ -115,11 +117,16 @@ class Composer:
     """Figures and texts for the parcels of one tick (each contract's figures made once)."""
 
     def __init__(
-        self, rulebooks: Mapping[str, Rulebook], default_language: str, now: dt.datetime
+        self,
+        rulebooks: Mapping[str, Rulebook],
+        default_language: str,
+        now: dt.datetime,
+        webapp_url: str | None = None,
     ) -> None:
         self.rulebooks = rulebooks
         self.default_language = default_language
         self.now = now
+        self.webapp_url = webapp_url  # the Mini App: "Open the table" under each digest
         self.places: dict[str, Place | None] = {}
         self.people: dict[int, Person] = {}
         self.daily: dict[tuple[str, str], DailyFigures] = {}
@@ -217,7 +224,11 @@ class Composer:
         due = first.due_at.astimezone(self._zone(first)) if late and first.due_at else None
         if parcel.kind == DAILY:
             found = [(self.daily[(r.contract_id, r.period)], self._zone(r)) for r in rows]
-            return [Part(text=text) for text in daily_message(lang, found, late_due=due)]
+            parts = [Part(text=text) for text in daily_message(lang, found, late_due=due)]
+            if len(rows) == 1:  # one contract: its table; several: the menu button opens them
+                table = table_markup(self.webapp_url, lang, first.contract_id, ASSESSMENT)
+                parts[-1] = dataclasses.replace(parts[-1], markup=table)
+            return parts
         if parcel.kind == REMINDER:
             contracts = [r.contract_id for r in rows]
             return [Part(text=reminder_message(lang, first.period, contracts))]
@@ -234,8 +245,9 @@ class Composer:
         figures = self.periods[(row.contract_id, row.period)]
         text = period_message(lang, figures, self._zone(row), closing=True, late_due=due)
         table, chart = attachments(lang, figures)
+        button = table_markup(self.webapp_url, lang, row.contract_id, ASSESSMENT, row.period)
         return [
-            Part(text=text),
+            Part(text=text, markup=button),
             Part(document=figures.xlsx, filename=table.filename, caption=table.caption),
             Part(photo=figures.chart, filename=chart.filename, caption=chart.caption),
         ]

@@ -79,7 +79,10 @@ class Sender:
                 rows = await dlq.pending_deliveries(session=session, now=now, limit=BATCH)
             if not rows:
                 return
-            composer = Composer(self.core.rulebooks, self.core.settings.default_language, now)
+            settings = self.core.settings
+            composer = Composer(
+                self.core.rulebooks, settings.default_language, now, settings.webapp_url
+            )
             queue: asyncio.Queue[Parcel] = asyncio.Queue()
             for parcel in parcels_of(rows):
                 queue.put_nowait(parcel)
