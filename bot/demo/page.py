@@ -60,6 +60,8 @@ class ChatPage:
         self.now = now
         self.webapp_url = webapp_url
         self.people = {person.key: person for person in PEOPLE}
+        for person in PEOPLE:  # registered by the seed: as if each had started the bot
+            fake.know(person.user(lang))
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_UPLOAD)

@@ -84,7 +84,13 @@ async def run_demo(
                 fake=fake,
                 lang=options.lang,
             )
-        page = ChatPage(fake, options.lang, book.title.get(options.lang))
+        page = ChatPage(
+            fake,
+            options.lang,
+            book.title.get(options.lang),
+            now=clock.now,
+            webapp_url=settings.webapp_url,
+        )
         ready(Started(f"http://{options.host}:{port}/", seeded))
         app = build_application(services)
         await serve(

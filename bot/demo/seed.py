@@ -38,8 +38,8 @@ from scoring.term import term_of
 from storage.db import write_session
 from storage.directory import add_contract, ensure_person, grant_role
 from storage.dispute_queries import add_dispute
-from storage.models import Entry, Role
-from storage.queries import add_evidence, audit, record_entry
+from storage.models import Entry, EntryState, Role
+from storage.queries import add_evidence, audit, change_state, record_entry
 from storage.roster import RosterRow, import_roster
 
 SEED = 20260715
@@ -117,11 +117,29 @@ async def seed(
             entry = await session.get(Entry, disputed)
             assert entry is not None
             reason = "打卡记录显示按时到岗" if lang == "zh" else "The clock-in record shows on time"
-            await add_dispute(
+            # as the vendor lead's /dispute records it: the dispute, the entry's state, the log
+            dispute = await add_dispute(
                 session=session,
                 entry=entry,
                 reason=reason,
                 opened_by_id=ids["vendor_lead"],
+                now=now,
+            )
+            await change_state(
+                session=session,
+                entry_id=disputed,
+                state=EntryState.DISPUTED,
+                actor_id=ids["vendor_lead"],
+                reason=reason,
+                now=now,
+            )
+            await audit(
+                session=session,
+                actor=f"person:{ids['vendor_lead']}",
+                action="dispute.open",
+                subject=f"dispute:{dispute.id}",
+                contract_id=CONTRACT_ID,
+                detail={"reason": reason, "entry": disputed},
                 now=now,
             )
         if other is not None:

@@ -2,93 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-NO_BROWSER = "Debian's chromium and chromium-driver are not installed (bash .ci/chromium.sh)"
-URL_LINE = re.compile(r"open (http://127\.0\.0\.1:\d+/)")
-START_SECONDS = 60
-
-
-def require_browser() -> None:
-    """Skip without Chromium, except on CI (CI=true), where a missing browser fails the run."""
-    if CHROMIUM and CHROMEDRIVER:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(NO_BROWSER)
-    pytest.skip(NO_BROWSER)
+from tests.demo.harness import chromium, running_demo
 
 
 @pytest.fixture
 def demo_url(tmp_path: Path) -> Iterator[str]:
     """``floorbot demo`` on a free port with a fresh database; its page's URL."""
-    floorbot = Path(sys.executable).with_name("floorbot")
-    command = [str(floorbot), "demo", "--port", "0", "--database", str(tmp_path / "demo.db")]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-    )
-    assert process.stdout is not None
-    seen: list[str] = []
-    deadline = time.monotonic() + START_SECONDS
-    url = None
-    while url is None and time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        seen.append(line)
-        if found := URL_LINE.search(line):
-            url = found[1]
-    try:
-        assert url is not None, f"floorbot demo printed no URL: {''.join(seen)}"
+    with running_demo(tmp_path / "demo.db") as url:
         yield url
-    finally:
-        process.terminate()  # as Ctrl-C: serve() stops on SIGINT and SIGTERM alike
-        try:
-            rest, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
-        assert process.returncode == 0, f"floorbot demo did not stop cleanly: {rest}"
-        assert "floorbot demo: stopped" in rest
 
 
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[object]:
+def browser(tmp_path: Path) -> Iterator[Any]:
     """Headless Chromium through Debian's chromedriver (Selenium downloads nothing)."""
-    require_browser()
-    os.environ["SE_AVOID_STATS"] = "true"
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1200,900",
-        f"--user-data-dir={tmp_path / 'chromium'}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
+    with chromium(tmp_path / "chromium") as driver:
         yield driver
-    finally:
-        driver.quit()

@@ -2,7 +2,8 @@
 // disputes and decisions. Plain JS, no build step. The page holds no data: every call to
 // /app/api/ carries the launch data Telegram signed (Authorization: tma <initData>), kept in
 // memory only. Routes live in the fragment (#contract=…&tab=…, #finding=12); Telegram appends
-// its own tgWebApp… keys to it at launch, which are read once and dropped from the address.
+// its own tgWebApp… keys to it at launch, which are read once and dropped from the address;
+// the bot's buttons give the contract and tab in the query (?contract=…&tab=…).
 "use strict";
 
 const BASE = location.pathname.replace(/[^/]*$/, ""); // "/app/"
@@ -11,6 +12,7 @@ const TELEGRAM_WAIT_MS = 4000;
 const ROUTE_KEYS = ["contract", "tab", "finding", "period", "item", "staff", "inspector", "status"];
 const FILTERS = ["item", "staff", "inspector", "status"];
 const TABS = ["assessment", "trend", "deductions"];
+const REPEATED = ["request_repeated", "already_handled"]; // a replayed write: it was done
 const PHOTO_MAX_SIDE = 1600; // larger photos are scaled down before upload
 const PHOTO_SCALE_FROM = 2 * 1024 * 1024;
 // What the page says before the user's texts have arrived (or when they cannot).
@@ -159,8 +161,16 @@ async function start() {
     if (tg?.initData) setUpTelegram(tg);
   }
   state.initData = state.tg?.initData || telegram.get("tgWebAppData") || "";
-  // The launch data stays in memory: the address keeps the deep link only.
-  history.replaceState(null, "", `${location.pathname}${location.search}#${own}`);
+  // Where to open: the fragment's own keys, else the query's (the bot's buttons put the
+  // contract and tab there, as Telegram appends its launch data to the fragment).
+  const query = new URLSearchParams(location.search);
+  const route = new URLSearchParams();
+  for (const key of ROUTE_KEYS) {
+    const value = own.get(key) ?? query.get(key);
+    if (value) route.set(key, value);
+  }
+  // The launch data stays in memory: the address keeps the route only.
+  history.replaceState(null, "", `${location.pathname}#${route}`);
   const code = new URLSearchParams(state.initData).get("user");
   try {
     state.lang = JSON.parse(code || "{}").language_code?.startsWith("en") ? "en" : "zh";
@@ -381,21 +391,17 @@ function periodPicker(contract, current, onchange) {
   if (current && !periods.includes(current)) periods.unshift(current);
   if (!periods.length) return null;
   return h(
-    "label",
-    null,
-    t("app_period"),
-    h(
-      "select",
-      { testid: "period-picker", value: current, onchange: (e) => onchange(e.target.value) },
-      periods.map((p) => h("option", { value: p }, p)),
-    ),
+    "select",
+    { testid: "period-picker", "aria-label": t("app_period"), value: current, onchange: (e) => onchange(e.target.value) },
+    periods.map((p) => h("option", { value: p }, t("app_period_choice", { period: p }))),
   );
 }
 
 // -- Assessment: the contract's sheet -------------------------------------------------------
 
 async function assessmentPage(route, contract) {
-  const query = route.period ? `?period=${enc(route.period)}` : "";
+  const period = route.period ?? contractOf(contract)?.current_period;
+  const query = period ? `?period=${enc(period)}` : "";
   const data = await api(`${BASE}api/contracts/${enc(contract)}/assessment${query}`);
   const a = data.assessment;
   const picker = periodPicker(contract, data.period, (period) =>
@@ -696,21 +702,18 @@ async function trendPage(contract) {
 
 async function deductionsPage(route, contract) {
   const query = new URLSearchParams();
-  for (const key of ["period", ...FILTERS]) if (route[key]) query.set(key, route[key]);
+  const period = route.period ?? contractOf(contract)?.current_period;
+  if (period) query.set("period", period);
+  for (const key of FILTERS) if (route[key]) query.set(key, route[key]);
   const data = await api(`${BASE}api/contracts/${enc(contract)}/deductions?${query}`);
   const f = data.filters;
   const change = (key) => (event) => go({ ...route, tab: "deductions", contract, [key]: event.target.value });
   const filter = (key, choices) =>
     h(
-      "label",
-      null,
-      t(`app_filter_${key}`),
-      h(
-        "select",
-        { testid: `filter-${key}`, value: route[key] ?? "", onchange: change(key) },
-        h("option", { value: "" }, t("app_filter_all")),
-        choices.map(([value, text]) => h("option", { value }, text)),
-      ),
+      "select",
+      { testid: `filter-${key}`, "aria-label": t(`app_filter_${key}`), value: route[key] ?? "", onchange: change(key) },
+      h("option", { value: "" }, t("app_filter_any", { filter: t(`app_filter_${key}`) })),
+      choices.map(([value, text]) => h("option", { value }, text)),
     );
   const pickers = h(
     "div",
@@ -770,7 +773,10 @@ function findingItem(f, contract) {
       f.staff ? h("span", null, f.staff) : null,
       f.inspector ? h("span", null, `${t("app_by")} ${f.inspector}`) : null,
       f.photos ? h("span", { testid: "finding-photos" }, t("app_photos", { count: f.photos })) : null,
-      f.dispute ? badge(f.dispute.status, t(`app_dispute_${f.dispute.status}`), "finding-dispute") : null,
+      // the state says where a dispute stands; a dispute it does not show yet gets a badge
+      f.dispute && f.state === "recorded"
+        ? badge(f.dispute.status, t(`app_dispute_${f.dispute.status}`), "finding-dispute")
+        : null,
     ),
   );
 }
@@ -881,7 +887,7 @@ function submitter(form, key, send) {
     } catch (failure) {
       if (failure.status !== 0) state.pending.delete(key);
       if (state.dead) return;
-      if (failure.error === "already_handled") {
+      if (REPEATED.includes(failure.error)) {
         state.notice = failure.message;
         render();
         return;
