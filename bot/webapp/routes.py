@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from importlib.resources import files
@@ -140,8 +141,12 @@ class MiniApp:
             except InitDataError as refused:
                 logger.info("Mini App request refused: %s", refused.key)  # never the data
                 return _refusal(401, refused.key, t(default, refused.key))
+            started = time.perf_counter()
             try:
-                return await route(request, Visitor(launch, lang, _hash_of(init_data)))
+                answer = await route(request, Visitor(launch, lang, _hash_of(init_data)))
+                spent = (time.perf_counter() - started) * 1000
+                answer.headers["Server-Timing"] = f"app;dur={spent:.1f}"  # the browser shows it
+                return answer
             except BotError as error:
                 said = lang or error.lang or default
                 status = 403 if error.key.startswith("forbidden") else STATUS_OF_KEY.get(error.key)

@@ -6,6 +6,7 @@ and a dispute and its decision with the chat told as from the chat side."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -25,7 +26,7 @@ from bot.app.serving import HttpListener, Polling, serve
 from bot.services.webapp_auth import sign_init_data
 from scoring.rulebook import Rulebook
 from storage.models import Dispute, Entry, EntryAction
-from tests.bot.conftest import Running, bot_settings
+from tests.bot.conftest import Running, _pg_execute, _pg_url, bot_settings
 from tests.bot.world import INSPECTOR, MANAGER, STRANGER, VENDOR, A, B
 from tests.fakebot import TOKEN, FakeTelegram, FakeUser
 from tests.vendor.conftest import seed_vendors
@@ -98,20 +99,17 @@ def _auth(init: str | None) -> dict[str, str]:
     return {"Authorization": f"tma {init}"} if init is not None else {}
 
 
-@pytest.fixture
-async def app(
-    fake_telegram: FakeTelegram,
-    database_url: str,
-    clock: OffsetClock,
-    rulebooks: dict[str, Rulebook],
+@contextlib.asynccontextmanager
+async def _served(
+    fake: FakeTelegram, database_url: str, clock: OffsetClock, rulebooks: dict[str, Rulebook]
 ) -> AsyncIterator[App]:
     """The bot served as ``floorbot run`` serves it, with the Mini App on a loopback port."""
     sock = socket.create_server(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     base = f"http://127.0.0.1:{port}/app/"
-    settings = bot_settings(fake_telegram, database_url, webapp_url=base)
+    settings = bot_settings(fake, database_url, webapp_url=base)
     services = build_services(settings, clock, rulebooks)
-    await seed_vendors(services, fake_telegram)
+    await seed_vendors(services, fake)
     bot_app = build_application(services)
     stop = asyncio.Event()
     listener = HttpListener("127.0.0.1", port, sock)
@@ -119,13 +117,41 @@ async def app(
         serve(bot_app, Polling(1), listener=listener, max_concurrent=8, stop=stop)
     )
     try:
-        await fake_telegram.wait_for_call("getUpdates", timeout=30)
+        await fake.wait_for_call("getUpdates", timeout=30)
         async with aiohttp.ClientSession() as http:
-            yield App(Running(bot_app, services, fake_telegram, clock), base + "api", http)
+            yield App(Running(bot_app, services, fake, clock), base + "api", http)
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
         sock.close()
+
+
+@pytest.fixture
+async def app(
+    fake_telegram: FakeTelegram,
+    database_url: str,
+    clock: OffsetClock,
+    rulebooks: dict[str, Rulebook],
+) -> AsyncIterator[App]:
+    async with _served(fake_telegram, database_url, clock, rulebooks) as served:
+        yield served
+
+
+@pytest.fixture
+async def pg_app(
+    fake_telegram: FakeTelegram,
+    pg_template: str,
+    clock: OffsetClock,
+    rulebooks: dict[str, Rulebook],
+) -> AsyncIterator[App]:
+    """The same on a fresh PostgreSQL database."""
+    name = f"floorbot_app_{uuid.uuid4().hex[:10]}"
+    await _pg_execute(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    try:
+        async with _served(fake_telegram, _pg_url(name), clock, rulebooks) as served:
+            yield served
+    finally:
+        await _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 async def _score(app: App, user: FakeUser, contract: str = A) -> Decimal:
@@ -245,6 +271,14 @@ async def test_the_trend_and_its_chart(app: App) -> None:
 
 
 async def test_a_dispute_then_its_decision_from_the_app(app: App) -> None:
+    await _dispute_then_decision(app)
+
+
+async def test_a_dispute_then_its_decision_from_the_app_on_postgresql(pg_app: App) -> None:
+    await _dispute_then_decision(pg_app)
+
+
+async def _dispute_then_decision(app: App) -> None:
     running = app.running
     before = await _score(app, VENDOR)
     entry = await finding(running, A, "dress_code", photos=[PHOTO])
