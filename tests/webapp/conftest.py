@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.demo.harness import chromium, require_browser, running_demo
-from tests.webapp.pages import PHONE
+from tests.webapp.pages import PHONE, phone
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,4 +32,5 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Phone-sized: the Mini App as a phone shows it."""
     with chromium(tmp_path_factory.mktemp("chromium"), PHONE) as driver:
+        phone(driver)
         yield driver

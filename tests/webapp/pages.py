@@ -24,6 +24,19 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = os.environ.get("FLOORBOT_SCREENSHOTS") == "1"
 
 
+def phone(driver: Any) -> None:
+    """A phone's viewport, PHONE pixels (a desktop window has a minimum width)."""
+    width, height = PHONE
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+
+
+def wide(driver: Any) -> None:
+    """The browser's own window, WIDE pixels: the demo's chat page beside its people."""
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.set_window_size(*WIDE)
+
+
 def by_id(testid: str) -> tuple[str, str]:
     return By.CSS_SELECTOR, f"[data-testid='{testid}']"
 
@@ -95,11 +108,18 @@ def images_loaded(driver: Any, testid: str) -> list[Any]:
     return WebDriverWait(driver, WAIT).until(loaded, f"no image {testid} shown")
 
 
-def shot(driver: Any, name: str) -> None:
-    """With FLOORBOT_SCREENSHOTS=1, the page as a phone shows it in docs/miniapp-<name>.png."""
-    if SCREENSHOTS:
+def shot(driver: Any, name: str, at: str | None = None) -> None:
+    """With FLOORBOT_SCREENSHOTS=1, the page as a phone shows it in docs/miniapp-<name>.png:
+    from its top, or scrolled to the element ``at`` (a data-testid)."""
+    if not SCREENSHOTS:
+        return
+    if at is None:
         driver.execute_script("window.scrollTo(0, 0)")
-        driver.save_screenshot(str(ROOT / "docs" / f"miniapp-{name}.png"))
+    else:
+        element = driver.find_element(*by_id(at))
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+    driver.save_screenshot(str(ROOT / "docs" / f"miniapp-{name}.png"))
+    driver.execute_script("window.scrollTo(0, 0)")
 
 
 def report(database: Path, contract: str, period: str) -> dict[str, Any]:

@@ -24,21 +24,21 @@ from bot.texts.reports import render_error
 from tests.demo.chat import answer, send, switch_to
 from tests.webapp.conftest import Demo
 from tests.webapp.pages import (
-    PHONE,
     WAIT,
-    WIDE,
     by_id,
     click,
     go,
     images_loaded,
     launch_url,
     open_app,
+    phone,
     ready_mark,
     rendered,
     report,
     sheet_points,
     shot,
     text,
+    wide,
 )
 
 ROLES = ("inspector", "manager", "vendor_lead")
@@ -95,7 +95,7 @@ def test_each_page_for_each_role(demo: Demo, browser: Any) -> None:
             shot(browser, "dispute")
         if disputed:
             assert text(browser, "dispute-status") == "异议待处理"
-            shot(browser, "decision")
+            shot(browser, "decision", at="evidence")
         go(browser, "back", "deductions")
 
     # The zh/en switch: the same page in English, its figures unchanged.
@@ -168,7 +168,7 @@ def out_of_sheet(driver: Any) -> None:
 def test_a_dispute_and_its_decision_in_the_mini_app(
     demo: Demo, browser: Any, tmp_path: Path
 ) -> None:
-    browser.set_window_size(*WIDE)
+    wide(browser)
     try:
         browser.get(demo.url)
         # The inspector reports three tickets not handed over (0.3 points).
@@ -251,7 +251,7 @@ def test_a_dispute_and_its_decision_in_the_mini_app(
         answer(browser, rf"被提出异议（#{opened[1]}），已处理：减扣")
     finally:
         browser.switch_to.default_content()
-        browser.set_window_size(*PHONE)
+        phone(browser)
 
 
 def forged(url: str, user_id: int) -> str:

@@ -813,8 +813,10 @@ async function findingPage(route, contract) {
         )
       : null,
   );
-  const evidence = card(
-    t("app_evidence"),
+  const evidence = h(
+    "section",
+    { class: "card", testid: "evidence" },
+    h("h2", null, t("app_evidence")),
     data.evidence.length
       ? h("div", { class: "photos" }, data.evidence.map((url) => photo(url, "evidence-photo")))
       : h("p", { class: "muted small" }, t("app_no_evidence")),
