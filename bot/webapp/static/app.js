@@ -354,6 +354,7 @@ async function render() {
   const route = readRoute();
   const contract = route.contract ?? state.me.contracts[0]?.id;
   const tab = route.finding ? "deductions" : TABS.includes(route.tab) ? route.tab : "assessment";
+  if (!route.finding && location.hash !== state.cameFrom) state.cameFrom = null; // Back: the list
   drawHead(contract, tab);
   state.tg?.BackButton?.[route.finding ? "show" : "hide"]();
   for (const url of state.blobs.splice(0)) URL.revokeObjectURL(url);
