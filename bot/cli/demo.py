@@ -41,7 +41,7 @@ def demo(
         str, typer.Option("--host", metavar="ADDRESS", help="the address to serve on")
     ] = "127.0.0.1",
 ) -> None:
-    """Try the bot in a browser: a chat page for an inspector, a manager and a vendor lead."""
+    """Try the bot in a browser: a chat page (and the Mini App) for the demo's four people."""
     from bot.demo.run import DemoOptions, Started, run_demo
     from scoring.loader import load_rulebooks
 

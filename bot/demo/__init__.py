@@ -1,6 +1,6 @@
 """``floorbot demo``: the whole bot in a browser, on loopback, with no token and no internet.
 
 The real application (bot.app.builder, as ``floorbot run`` builds it) polls the local Bot API
-(bot.localapi); a chat page (bot.demo.page) lets three demo people talk to it; bot.demo.seed
+(bot.localapi); a chat page (bot.demo.page) lets four demo people talk to it; bot.demo.seed
 gives their contract a month of reports.
 """

@@ -32,6 +32,7 @@ from bot.demo.people import (
     DemoPerson,
 )
 from bot.localapi import FakeTelegram
+from bot.services.drafts import cost_of
 from scoring.assessment import Event
 from scoring.rulebook import Item, ItemKind, Rulebook, ValueKind
 from scoring.term import term_of
@@ -111,9 +112,8 @@ async def seed(
         moments = _moments(book, now, ZoneInfo(book.contract.timezone), rng)
         recorded = await _reports(session, CONTRACT_ID, moments, STAFF, ids, lang, rng)
         photos = await _photos(session, fake, recorded[-PHOTOS:], now)
-        disputed = None
-        if recorded:
-            disputed = recorded[-1]
+        disputed = await _costly(session, book, recorded)
+        if disputed is not None:
             entry = await session.get(Entry, disputed)
             assert entry is not None
             reason = "打卡记录显示按时到岗" if lang == "zh" else "The clock-in record shows on time"
@@ -209,6 +209,17 @@ async def _contract(
         RosterRow(f"{prefix}{n:03d}", name, None, None, None) for n, name in enumerate(staff, 1)
     ]
     await import_roster(session=session, contract_id=contract_id, rows=rows, now=now, actor=ACTOR)
+
+
+async def _costly(session: AsyncSession, book: Rulebook, recorded: list[int]) -> int | None:
+    """The latest report that costs the vendor something: the one the vendor lead disputes."""
+    for entry_id in reversed(recorded):
+        entry = await session.get(Entry, entry_id)
+        assert entry is not None
+        cost = cost_of(book, book.item(entry.item), entry.value, entry.quantity)
+        if cost.points or cost.amount:
+            return entry_id
+    return None
 
 
 async def _reports(

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -45,7 +46,7 @@ from scoring.periods import Period, PeriodError, parse_period, period_of, previo
 from scoring.rulebook import Rulebook
 from scoring.trend import reference_lines, running_scores
 from storage import dispute_queries as dq
-from storage.models import ClosedPeriod
+from storage.models import ClosedPeriod, Role
 from storage.queries import events_for_period
 from storage.record import record_of
 
@@ -297,10 +298,25 @@ class FindingFilter:
         )
 
 
-def periods_to_look_at(book: Rulebook, now: dt.datetime) -> tuple[Period, ...]:
-    """The periods within the term up to the running one (at most HISTORY_PERIODS back)."""
-    running = period_of(book, now)
-    return (*_earlier(book, running)[-(HISTORY_PERIODS - 1) :], running)
+def periods_to_look_at(
+    book: Rulebook, now: dt.datetime, limit: int = HISTORY_PERIODS
+) -> tuple[Period, ...]:
+    """The last ``limit`` periods within the term, up to the running one — or up to the
+    term's last period once the term has ended."""
+    latest = period_of(book, now)
+    if latest.start > book.contract.valid_to:
+        zone = ZoneInfo(book.contract.timezone)
+        latest = period_of(book, dt.datetime.combine(book.contract.valid_to, dt.time(12), zone))
+    return (*_earlier(book, latest)[-(limit - 1) :], latest)
+
+
+def _overview(
+    contract_id: str, book: Rulebook, roles: frozenset[Role], now: dt.datetime
+) -> ContractOverview:
+    periods = tuple(p.label for p in periods_to_look_at(book, now, MAX_PERIODS))
+    return ContractOverview(
+        contract_id, book, frozenset(role.value for role in roles), periods, periods[-1]
+    )
 
 
 # -- the requests -------------------------------------------------------------------------
@@ -318,13 +334,7 @@ class Scores:
             actor = uow.actor
             books = await contract_books(uow.session, self.core.rulebooks)
         choices = tuple(
-            ContractOverview(
-                contract_id,
-                books[contract_id],
-                frozenset(role.value for role in roles),
-                tuple(p.label for p in periods_to_look_at(books[contract_id], uow.now)),
-                period_of(books[contract_id], uow.now).label,
-            )
+            _overview(contract_id, books[contract_id], roles, uow.now)
             for contract_id, roles in sorted(actor.roles.items())
             if roles and contract_id in books
         )

@@ -317,6 +317,8 @@ MESSAGES: Mapping[str, str] = {
     "follow), or /cancel.",
     "dispute_opened": "⚖️ Dispute #{dispute} on report #{entry} ({item}) sent to {count} "
     "manager(s).\nSend photos now to add them; tap Done when finished.",
+    "dispute_opened_in_app": "⚖️ Dispute #{dispute} on report #{entry} ({item}) sent to {count} "
+    "manager(s). You will be told the decision in the chat.",
     "dispute_no_manager": "⚠️ No manager could be reached right now; the dispute is recorded and "
     "managers will find it under /deductions.",
     "dispute_photos_added": "📷 Added {count} photo(s) to dispute #{dispute} and passed them on "

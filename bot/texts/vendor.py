@@ -259,12 +259,13 @@ def dispute_card(lang: str, opened: DisputeOpened) -> str:
     )
 
 
-def dispute_opened_text(opened: DisputeOpened, reached: int) -> str:
-    """What the vendor lead is told: the dispute sent to ``reached`` managers (or to none)."""
+def dispute_opened_text(opened: DisputeOpened, reached: int, *, in_app: bool = False) -> str:
+    """What the vendor lead is told: the dispute sent to ``reached`` managers (or to none);
+    in chat photos may follow, in the Mini App they came with it."""
     lang = opened.lang
     text = t(
         lang,
-        "dispute_opened",
+        "dispute_opened_in_app" if in_app else "dispute_opened",
         dispute=opened.dispute.id,
         entry=opened.finding.id,
         item=opened.finding.item,

@@ -293,6 +293,8 @@ MESSAGES: Mapping[str, str] = {
     "或发送 /cancel 取消。",
     "dispute_opened": "⚖️ 已提交异议 #{dispute}：报告 #{entry}（{item}）。已通知 {count} "
     "位甲方管理人员。\n如有照片，现在发送即可附上；完成后点“完成”。",
+    "dispute_opened_in_app": "⚖️ 已提交异议 #{dispute}：报告 #{entry}（{item}）。已通知 {count} "
+    "位甲方管理人员，处理结果会在聊天中通知您。",
     "dispute_no_manager": "⚠️ 目前联系不到甲方管理人员，异议已记录，管理人员可在 /deductions "
     "中处理。",
     "dispute_photos_added": "📷 已为异议 #{dispute} 添加 {count} 张照片，并转给管理人员。",

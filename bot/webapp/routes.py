@@ -263,7 +263,7 @@ class MiniApp:
         delivered = await self.services.outbox.send(self.bot, opened.queued)
         reached = len({d.chat_id for d in delivered if d.kind == CARD})
         lang = visitor.lang or opened.lang
-        message = dispute_opened_text(replace(opened, lang=lang), reached)
+        message = dispute_opened_text(replace(opened, lang=lang), reached, in_app=True)
         timezone = opened.finding.timezone
         names = {opened.dispute.opened_by_id: opened.opener}
         return _json(

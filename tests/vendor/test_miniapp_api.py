@@ -175,6 +175,15 @@ async def test_me_lists_the_users_own_contracts_and_the_pages_texts(app: App) ->
     assert status == 200 and stranger["contracts"] == []
 
 
+async def test_after_the_term_the_periods_end_with_its_last_month(app: App) -> None:
+    app.running.clock.set(dt.datetime(2027, 8, 20, 10, 0, tzinfo=dt.UTC))
+    _, me = await app.get(VENDOR, "/me")
+    [contract] = me["contracts"]
+    assert contract["current_period"] == "2027-06"  # the term ends on 16 June 2027
+    assert contract["periods"][0] == "2026-06" and contract["periods"][-1] == "2027-06"
+    assert len(contract["periods"]) == 13
+
+
 async def test_forged_missing_and_expired_launch_data_are_refused(
     app: App, caplog: pytest.LogCaptureFixture
 ) -> None:
