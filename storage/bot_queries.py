@@ -29,7 +29,7 @@ from storage.models import (
     Person,
     RosterMember,
 )
-from storage.queries import flush_pending, table_of
+from storage.rows import flush_pending, table_of
 
 # PostgreSQL advisory locks take a 64-bit key; this namespaces the bot's per-chat locks.
 _LOCK_NAMESPACE = b"floorbot.chat:"

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.digest_queries import Recipient, insert_for
 from storage.models import DeliveryState, DigestDelivery, DigestRun
-from storage.queries import table_of
+from storage.rows import table_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from storage.models import (
     Person,
     Role,
 )
-from storage.queries import audit, table_of
+from storage.rows import audit, table_of
 
 # Who may receive digests on a contract, and who gets them without asking.
 DIGEST_ROLES = (Role.MANAGER, Role.ADMIN)

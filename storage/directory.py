@@ -14,9 +14,9 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.directory_models import Contract, Invite, Membership, Person, Role
 from storage.errors import InvalidInputError, InviteError, NotFoundError
-from storage.models import Contract, Invite, Membership, Person, Role
-from storage.queries import add_row, audit, table_of
+from storage.rows import add_row, audit, table_of
 
 CONTRACT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 # 22 letters or digits (about 131 random bits): fits a t.me ?start= parameter (max 64).

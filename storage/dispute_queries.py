@@ -34,7 +34,7 @@ from storage.models import (
     Person,
     Role,
 )
-from storage.queries import audit, table_of
+from storage.rows import audit, table_of
 
 DISPUTE_PHOTO = "dispute.photo"
 

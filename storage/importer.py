@@ -25,7 +25,8 @@ from scoring.assessment import Event
 from scoring.events_csv import read_events
 from scoring.rulebook import Rulebook
 from storage.models import Contract, Entry, ImportBatch
-from storage.queries import ENTRIES, add_row, audit, entry_row
+from storage.queries import ENTRIES, entry_row
+from storage.rows import add_row, audit
 from storage.types import canonical_decimal
 
 KEY_LOOKUP_CHUNK = 1000

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import LateReport, LateReportStatus
-from storage.queries import table_of
+from storage.rows import table_of
 
 
 async def late_by_source(

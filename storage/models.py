@@ -4,8 +4,11 @@ Entries (violation reports and measurements) are never updated or deleted: a voi
 correction or a change of state is a new :class:`EntryAction` row saying who, when and why.
 Every time is an aware UTC datetime; quantities are exact decimals (see storage.types).
 
-Every table is in this one module (about 500 lines) on purpose: SQLModel's metadata, the
-migrations' checks and the append-only rules see the whole schema together.
+Every table is importable from this one module on purpose: importing it defines the whole
+schema, which SQLModel's metadata, the migrations' checks and the append-only rules see
+together. The directory's tables (contracts, rosters, people, memberships, invites) and the
+audit log are defined in storage.directory_models and re-exported here: they refer to no
+other table, and the commands that need only them start without building the rest.
 """
 
 import datetime as dt
@@ -17,26 +20,21 @@ from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Text, UniqueCon
 from sqlmodel import Field, SQLModel
 
 from scoring.storable import NAME_LENGTH
+
+# The directory's tables (re-exported: every table is importable from this module) and what
+# the other tables share with them.
+from storage.directory_models import (  # noqa: F401
+    CODE_LENGTH,
+    AuditRecord,
+    Contract,
+    Invite,
+    Membership,
+    Person,
+    Role,
+    RosterMember,
+    one_of,
+)
 from storage.types import BigId, ExactDecimal, UtcDateTime
-
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-CODE_LENGTH = 64
-
-
-class Role(StrEnum):
-    """What a person may do on a contract."""
-
-    ADMIN = "admin"
-    MANAGER = "manager"
-    INSPECTOR = "inspector"
-    VENDOR_LEAD = "vendor_lead"
 
 
 class ActionKind(StrEnum):
@@ -63,90 +61,6 @@ class DisputeStatus(StrEnum):
     UPHELD = "upheld"
     WITHDRAWN = "withdrawn"
     ADJUSTED = "adjusted"
-
-
-def _one_of(column: str, values: type[StrEnum], name: str) -> CheckConstraint:
-    """A CHECK that ``column`` holds one of an enum's values."""
-    listed = ", ".join(f"'{v.value}'" for v in values)
-    return CheckConstraint(f"{column} IN ({listed})", name=name)
-
-
-class Contract(SQLModel, table=True):
-    """A service contract assessed by one rulebook."""
-
-    __tablename__ = "contracts"
-
-    id: str = Field(primary_key=True, max_length=CODE_LENGTH)
-    rulebook_id: str = Field(max_length=CODE_LENGTH)
-    client: str = Field(max_length=NAME_LENGTH)
-    vendor: str = Field(max_length=NAME_LENGTH)
-    timezone: str = Field(max_length=CODE_LENGTH)
-    schedule: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    created_at: dt.datetime = Field(sa_type=UtcDateTime)
-    # The first local day the ledger holds everything of: a period that began earlier takes
-    # the score given for it (GivenScore), from the paper sheets.
-    recording_since: dt.date
-
-
-class RosterMember(SQLModel, table=True):
-    """One of the vendor's staff on a contract, by staff number."""
-
-    __tablename__ = "roster"
-    __table_args__ = (UniqueConstraint("contract_id", "staff_no"),)
-
-    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
-    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
-    staff_no: str = Field(max_length=CODE_LENGTH)
-    name: str = Field(max_length=NAME_LENGTH)
-    role: str | None = Field(default=None, max_length=NAME_LENGTH)
-    active_from: dt.date | None = None
-    active_to: dt.date | None = None
-    updated_at: dt.datetime = Field(sa_type=UtcDateTime)
-
-
-class Person(SQLModel, table=True):
-    """Someone who uses the bot."""
-
-    __tablename__ = "people"
-
-    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
-    telegram_user_id: int = Field(sa_type=BigInteger, unique=True)
-    display_name: str = Field(max_length=NAME_LENGTH)
-    language: str | None = Field(default=None, max_length=16)
-    created_at: dt.datetime = Field(sa_type=UtcDateTime)
-
-
-class Membership(SQLModel, table=True):
-    """A person's role on a contract."""
-
-    __tablename__ = "memberships"
-    __table_args__ = (
-        UniqueConstraint("person_id", "contract_id", "role"),
-        _one_of("role", Role, "role"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
-    person_id: int = Field(foreign_key="people.id", sa_type=BigId)
-    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH, index=True)
-    role: str = Field(max_length=16)
-    created_at: dt.datetime = Field(sa_type=UtcDateTime)
-
-
-class Invite(SQLModel, table=True):
-    """A one-time code that grants a role on a contract until it expires."""
-
-    __tablename__ = "invites"
-    __table_args__ = (_one_of("role", Role, "role"),)
-
-    code: str = Field(primary_key=True, max_length=CODE_LENGTH)
-    contract_id: str = Field(foreign_key="contracts.id", max_length=CODE_LENGTH)
-    role: str = Field(max_length=16)
-    created_at: dt.datetime = Field(sa_type=UtcDateTime)
-    expires_at: dt.datetime = Field(sa_type=UtcDateTime)
-    created_by_id: int | None = Field(default=None, foreign_key="people.id", sa_type=BigId)
-    created_via: str = Field(max_length=NAME_LENGTH)
-    used_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
-    used_by_id: int | None = Field(default=None, foreign_key="people.id", sa_type=BigId)
 
 
 class ImportBatch(SQLModel, table=True):
@@ -220,7 +134,7 @@ class EntryAction(SQLModel, table=True):
     __table_args__ = (
         Index("ix_entry_actions_entry", "entry_id", "id"),
         Index("ix_entry_actions_contract", "contract_id", "kind"),
-        _one_of("kind", ActionKind, "kind"),
+        one_of("kind", ActionKind, "kind"),
         CheckConstraint(
             "(kind = 'state') = (state IS NOT NULL)", name="state_only_on_state_actions"
         ),
@@ -252,7 +166,7 @@ class Dispute(SQLModel, table=True):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
-        _one_of("status", DisputeStatus, "status"),
+        one_of("status", DisputeStatus, "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
@@ -285,7 +199,7 @@ class DigestDelivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("contract_id", "person_id", "kind", "period"),
         Index("ix_digest_deliveries_state", "state", "next_attempt_at"),
-        _one_of("state", DeliveryState, "state"),
+        one_of("state", DeliveryState, "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
@@ -315,7 +229,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_state_chat_id_id", "state", "chat_id", "id"),
         Index("ix_outbox_entry_id", "entry_id"),
-        _one_of("state", DeliveryState, "state"),
+        one_of("state", DeliveryState, "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
@@ -367,23 +281,6 @@ class GivenScore(SQLModel, table=True):
     source: str = Field(sa_type=Text)
     entered_by: str = Field(max_length=NAME_LENGTH)
     entered_at: dt.datetime = Field(sa_type=UtcDateTime)
-
-
-class AuditRecord(SQLModel, table=True):
-    """One change of state anywhere: who (a person or a CLI user), what, on which subject."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_contract", "contract_id", "at"),)
-
-    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
-    at: dt.datetime = Field(sa_type=UtcDateTime)
-    actor: str = Field(max_length=NAME_LENGTH)
-    contract_id: str | None = Field(
-        default=None, foreign_key="contracts.id", max_length=CODE_LENGTH
-    )
-    action: str = Field(max_length=CODE_LENGTH)
-    subject: str = Field(max_length=NAME_LENGTH)
-    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
 class ProcessedUpdate(SQLModel, table=True):
@@ -455,7 +352,7 @@ class LateReport(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("contract_id", "source_chat_id", "source_message_id"),
         Index("ix_late_reports_status", "contract_id", "status"),
-        _one_of("status", LateReportStatus, "status"),
+        one_of("status", LateReportStatus, "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)

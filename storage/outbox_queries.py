@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import DeliveryState, OutboxMessage
-from storage.queries import table_of
+from storage.rows import table_of
 
 UNSENT = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
 

@@ -16,18 +16,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     CompoundSelect,
     Select,
-    Table,
     and_,
     bindparam,
     func,
     insert,
-    inspect,
     literal,
     null,
     type_coerce,
@@ -38,7 +36,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import NullType
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from scoring.assessment import Event
@@ -49,25 +47,17 @@ from scoring.term import term_of
 from storage.errors import InvalidInputError, NotFoundError
 from storage.models import (
     ActionKind,
-    AuditRecord,
     Entry,
     EntryAction,
     EntryState,
     Evidence,
     ProcessedUpdate,
 )
+from storage.rows import audit, flush_pending, table_of
 from storage.types import UtcDateTime, quantity_from_db, utc_from_db
 
 # Items whose events the engine needs one by one (it reads their timestamps).
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-RowT = TypeVar("RowT", bound=SQLModel)
-
-
-def table_of(model: type[SQLModel]) -> Table:
-    """The Core table behind a model."""
-    return cast(Table, inspect(model).local_table)
 
 
 def dialect_name(*, session: AsyncSession) -> str:
@@ -76,15 +66,7 @@ def dialect_name(*, session: AsyncSession) -> str:
     return (bind if bind is not None else session.get_bind()).dialect.name
 
 
-async def add_row(*, session: AsyncSession, row: RowT) -> RowT:
-    """Insert one model row at once (its generated id filled in) and return it."""
-    session.add(row)
-    await session.flush()
-    return row
-
-
 ENTRIES = table_of(Entry)
-AUDIT = table_of(AuditRecord)
 ACTIONS = table_of(EntryAction)
 EVIDENCE = table_of(Evidence)
 PROCESSED = table_of(ProcessedUpdate)
@@ -92,21 +74,14 @@ PROCESSED = table_of(ProcessedUpdate)
 
 # The statements of every report, as SQLAlchemy Core on the tables: a Core statement costs
 # less than building the ORM object and flushing it. A Core statement does not flush the
-# session's pending objects first, so the functions below do (:func:`flush_pending`).
+# session's pending objects first, so the functions below do (storage.rows.flush_pending).
 _ADD_ENTRY = insert(ENTRIES).returning(ENTRIES.c.id)
-_ADD_AUDIT = insert(AUDIT)
 _ADD_EVIDENCE = insert(EVIDENCE).returning(EVIDENCE.c.id)
 # Claiming an update id: an insert that does nothing when the id is taken (one per dialect).
 _CLAIM = {
     dialect: upsert(PROCESSED).on_conflict_do_nothing(index_elements=["update_id"])
     for dialect, upsert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
-
-
-async def flush_pending(*, session: AsyncSession) -> None:
-    """Send the session's pending changes, if it holds any (before a Core statement)."""
-    if session.new or session.dirty or session.deleted:
-        await session.flush()
 
 
 def _utc_now() -> dt.datetime:
@@ -121,22 +96,6 @@ def _require_aware(moment: dt.datetime, what: str) -> None:
 def _require_quantity(quantity: Decimal) -> None:
     if not quantity.is_finite() or quantity <= 0:
         raise InvalidInputError(f"quantity {quantity} must be a positive number")
-
-
-async def audit(
-    *,
-    session: AsyncSession,
-    actor: str,
-    action: str,
-    subject: str,
-    now: dt.datetime,
-    contract_id: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> None:
-    """Add one line to the audit log (pending rows it may refer to are flushed first)."""
-    line = {"at": now, "actor": actor, "contract_id": contract_id, "action": action}
-    await flush_pending(session=session)
-    await session.exec(_ADD_AUDIT, params={"subject": subject, "detail": detail or {}, **line})
 
 
 # -- recording ------------------------------------------------------------------

@@ -23,7 +23,7 @@ from scoring.term import term_of
 from storage.directory import get_contract
 from storage.errors import InvalidInputError
 from storage.models import Contract, GivenScore
-from storage.queries import add_row, audit
+from storage.rows import add_row, audit
 
 SOURCE_LENGTH = 2000
 

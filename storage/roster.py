@@ -12,9 +12,9 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.directory_models import RosterMember
 from storage.errors import StorageError
-from storage.models import RosterMember
-from storage.queries import audit
+from storage.rows import audit
 
 REQUIRED = ("staff_no", "name")
 OPTIONAL = ("role", "active_from", "active_to")

@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ConversationState, ProcessedUpdate
-from storage.queries import table_of
+from storage.rows import table_of
 
 STATE = table_of(ConversationState)
 

@@ -7,9 +7,6 @@ checks: the process is up and reaches the database).
 from __future__ import annotations
 
 import asyncio
-import json
-import urllib.error
-import urllib.request
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -72,6 +69,10 @@ async def _checks(config: Settings) -> list[health.Check]:
 
 def _http(url: str) -> health.Check:
     """The running bot's own answer: 200 and status ok."""
+    import json
+    import urllib.error
+    import urllib.request
+
     from bot.app import health
 
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Annotated
 
 import typer
@@ -48,4 +49,13 @@ for command_module in (rulebooks, report, db, data, invites, scores, run, health
 
 def main() -> None:
     """Console entry point."""
-    app()
+    try:
+        app()
+    finally:
+        # The command has run and the process is about to end. Its garbage is collected here, as
+        # it would be at exit; what is still alive (the modules of typer, SQLAlchemy, pydantic)
+        # is then frozen, so that the interpreter's last collections skip it rather than walk it
+        # only for the system to free the memory: about 0.05 s of a command that loaded SQLAlchemy.
+        # (Python does not promise to finalize the objects still alive when it exits.)
+        gc.collect()
+        gc.freeze()
