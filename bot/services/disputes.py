@@ -98,6 +98,15 @@ async def disputable(
     return case
 
 
+def checked_reason(reason: str) -> str:
+    """A dispute's reason as it is kept, or the refusal: none given, or too long."""
+    reason = reason.strip()
+    if not reason:
+        raise BotError("dispute_usage")
+    checked_text("dispute_reason", reason)
+    return reason
+
+
 async def open_dispute(
     session: AsyncSession,
     *,
@@ -118,10 +127,7 @@ async def open_dispute(
         now=now,
         default_days=default_days,
     )
-    reason = reason.strip()
-    if not reason:
-        raise BotError("dispute_usage")
-    checked_text("dispute_reason", reason)
+    reason = checked_reason(reason)
     assert actor.person_id is not None
     try:
         dispute = await dq.add_dispute(
@@ -318,6 +324,21 @@ class Disputes:
             return dataclasses.replace(view, queued=queued)
 
     # -- from the Mini App: one request each, no conversation --------------------------------
+
+    async def check_dispute(self, asking: Asking, *, entry_id: int, reason: str) -> str:
+        """Refuse now, as :meth:`open_at_once` would, a dispute that cannot be opened: before
+        its photo is sent to Telegram for keeping. Returns the vendor lead's language."""
+        async with self.core.read(asking) as uow:
+            await disputable(
+                uow.session,
+                actor=uow.actor,
+                rulebooks=self.core.rulebooks,
+                entry_id=entry_id,
+                now=uow.now,
+                default_days=self.window,
+            )
+        checked_reason(reason)
+        return uow.lang
 
     async def open_at_once(
         self,

@@ -255,7 +255,7 @@ class MiniApp:
         if isinstance(upload, web.FileField):
             content = upload.file.read()
             if content:
-                photos = (await self._kept_photo(visitor, asking, entry_id, content),)
+                photos = (await self._kept_photo(visitor, asking, entry_id, reason, content),)
         disputes = self.services.disputes
         opened = await disputes.open_at_once(
             asking, entry_id=entry_id, reason=reason, photos=photos, tell=managers_told
@@ -271,22 +271,18 @@ class MiniApp:
         )
 
     async def _kept_photo(
-        self, visitor: Visitor, asking: Asking, entry_id: int, content: bytes
+        self, visitor: Visitor, asking: Asking, entry_id: int, reason: str, content: bytes
     ) -> Photo:
         """The uploaded photo, sent to the vendor lead's own chat so that Telegram keeps it
         like every other photo (the dispute refers to its file id); first the checks that
         would refuse the dispute, so that a refused one sends nothing."""
-        lang = visitor.lang or self.services.settings.default_language
         if len(content) > MAX_PHOTO_MB << 20:
             raise BotError("photo_too_large", limit=MAX_PHOTO_MB)
         if not content.startswith(IMAGE_MAGIC):
             raise BotError("not_a_photo")
-        found = await self.services.scores.finding(asking, entry_id=entry_id)
-        if not found.can_dispute:  # the refusal itself comes from the dispute's own checks
-            await self.services.disputes.open_at_once(
-                asking, entry_id=entry_id, reason="-", photos=(), tell=managers_told
-            )
-        caption = t(visitor.lang or found.lang or lang, "app_photo_caption", entry=entry_id)
+        disputes = self.services.disputes
+        lang = await disputes.check_dispute(asking, entry_id=entry_id, reason=reason)
+        caption = t(visitor.lang or lang, "app_photo_caption", entry=entry_id)
         sent = await self.bot.send_photo(asking.chat_id, content, caption=caption)
         size = sent.photo[-1]
         return Photo(size.file_id, size.file_unique_id, hashlib.sha256(content).hexdigest())

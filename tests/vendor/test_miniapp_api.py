@@ -378,7 +378,13 @@ async def test_a_dispute_out_of_the_rules_is_refused_and_sends_nothing(app: App)
         VENDOR, f"/findings/{entry}/dispute", reason="太晚了吗", photo=DISPUTE_PHOTO
     )
     assert (status, body["error"]) == (400, "window_closed")
+    recent = await finding(app.running, A, "dress_code")
+    status, body = await app.post(
+        VENDOR, f"/findings/{recent}/dispute", reason="  ", photo=DISPUTE_PHOTO
+    )
+    assert (status, body["error"]) == (400, "dispute_usage")
     assert len(app.running.fake.calls_to("sendPhoto")) == photos_before
+    assert (await app.get(VENDOR, f"/findings/{recent}"))[1]["finding"]["dispute"] is None
     status, body = await app.post(INSPECTOR, f"/findings/{entry}/dispute", reason="我也有意见")
     assert status == 403 and body["error"] == "forbidden_dispute"
     status, body = await app.post(VENDOR, f"/findings/{entry}/dispute", reason="x", photo=b"GIF89a")
