@@ -11,7 +11,15 @@ from scoring.loader import BUILTIN_DIR, RulebookError, load_rulebook, load_ruleb
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = {".py", ".md", ".yaml", ".yml", ".toml", ".txt", ".cfg", ".ini", ".sh"}
-SKIP = {".venv", ".git", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+SKIP = {
+    ".venv",
+    ".venv-floors",
+    ".git",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+}
 # An absolute path to the contracts, as seven files of the project once wrote it.
 ABSOLUTE = "/" + "work" + "/"
 
