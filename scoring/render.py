@@ -10,7 +10,7 @@ from scoring.ranges import RangeAssessment
 from scoring.rulebook import Label, Rulebook
 
 
-def _num(value: Decimal | None) -> str | None:
+def exact(value: Decimal | None) -> str | None:
     """Exact decimal as a JSON string (no float rounding), or None."""
     if value is None:
         return None
@@ -18,7 +18,7 @@ def _num(value: Decimal | None) -> str | None:
     return text if text != "-0" else "0"
 
 
-def _label(label: Label | None) -> dict[str, str] | None:
+def label_data(label: Label | None) -> dict[str, str] | None:
     return None if label is None else {"zh": label.zh, "en": label.en}
 
 
@@ -41,28 +41,28 @@ def to_data(a: Assessment) -> dict[str, Any]:
             "to": a.term.last.isoformat(),
             "clause": a.term.clause,
         },
-        "score": _num(a.score),
-        "max_score": _num(a.max_score),
-        "points_deducted": _num(a.points_deducted),
-        "points_added": _num(a.points_added),
+        "score": exact(a.score),
+        "max_score": exact(a.max_score),
+        "points_deducted": exact(a.points_deducted),
+        "points_added": exact(a.points_added),
         "complete": a.complete,
         "provisional": a.provisional,
         "events_counted": a.events_counted,
         "lines": [
             {
                 "code": ln.code,
-                "label": _label(ln.label),
+                "label": label_data(ln.label),
                 "kind": ln.kind,
                 "section": ln.section,
                 "card": ln.card,
                 "clause": ln.clause,
                 "count": ln.count,
-                "quantity": _num(ln.quantity),
-                "raw_points": _num(ln.raw_points),
-                "points": _num(ln.points),
+                "quantity": exact(ln.quantity),
+                "raw_points": exact(ln.raw_points),
+                "points": exact(ln.points),
                 "capped": ln.capped,
                 "capped_by": list(ln.capped_by),
-                "amount": _num(ln.amount),
+                "amount": exact(ln.amount),
                 "misses": ln.misses,
             }
             for ln in a.lines
@@ -70,14 +70,14 @@ def to_data(a: Assessment) -> dict[str, Any]:
         "sections": [
             {
                 "code": s.code,
-                "label": _label(s.label),
+                "label": label_data(s.label),
                 "card": s.card,
                 "depth": s.depth,
-                "cap": _num(s.cap),
-                "deducted_raw": _num(s.deducted_raw),
-                "deducted": _num(s.deducted),
-                "added_raw": _num(s.added_raw),
-                "added": _num(s.added),
+                "cap": exact(s.cap),
+                "deducted_raw": exact(s.deducted_raw),
+                "deducted": exact(s.deducted),
+                "added_raw": exact(s.added_raw),
+                "added": exact(s.added),
                 "capped": s.capped,
             }
             for s in a.sections
@@ -85,44 +85,45 @@ def to_data(a: Assessment) -> dict[str, Any]:
         "components": [
             {
                 "code": c.code,
-                "label": _label(c.label),
+                "label": label_data(c.label),
                 "type": c.type,
-                "weight": _num(c.weight),
-                "score": _num(c.score),
-                "points_deducted": _num(c.points_deducted),
-                "points_added": _num(c.points_added),
+                "weight": exact(c.weight),
+                "score": exact(c.score),
+                "points_deducted": exact(c.points_deducted),
+                "points_added": exact(c.points_added),
                 "detail": c.detail,
             }
             for c in a.components
         ],
         "money": {
             "currency": m.currency,
-            "fee_deduction": _num(m.fee_deduction),
-            "payout_ratio": _num(m.payout_ratio),
-            "pool_amount": _num(m.pool_amount),
-            "payout_amount": _num(m.payout_amount),
-            "score_deduction": _num(m.score_deduction),
-            "item_amounts": _num(m.item_amounts),
-            "period_payment": _num(m.period_payment),
+            "fee_deduction": exact(m.fee_deduction),
+            "payout_ratio": exact(m.payout_ratio),
+            "pool_amount": exact(m.pool_amount),
+            "payout_amount": exact(m.payout_amount),
+            "score_deduction": exact(m.score_deduction),
+            "item_amounts": exact(m.item_amounts),
+            "period_payment": exact(m.period_payment),
             "pool_year": m.pool_year,
-            "pool_year_average": _num(m.pool_year_average),
-            "pool_year_ratio": _num(m.pool_year_ratio),
+            "pool_year_average": exact(m.pool_year_average),
+            "pool_year_ratio": exact(m.pool_year_ratio),
             "pool_year_provisional": bool(m.pool_year_lacking),
             "pool_year_lacking": list(m.pool_year_lacking),
-            "deposit_refund_ratio": _num(m.deposit_refund_ratio),
-            "deposit_refund_amount": _num(m.deposit_refund_amount),
+            "deposit_refund_ratio": exact(m.deposit_refund_ratio),
+            "deposit_refund_amount": exact(m.deposit_refund_amount),
             "deposit_provisional": bool(m.deposit_lacking),
             "deposit_lacking": list(m.deposit_lacking),
-            "notes": [_label(n) for n in m.notes],
+            "notes": [label_data(n) for n in m.notes],
         },
-        "grade": _label(a.grade),
+        "grade": label_data(a.grade),
         "warnings": [_warning(w) for w in a.warnings],
-        "missing": [_label(x) for x in a.missing],
+        "missing": [label_data(x) for x in a.missing],
         "missing_inputs": [
-            {"code": x.code, "period": x.period, "label": _label(x.label)} for x in a.missing_inputs
+            {"code": x.code, "period": x.period, "label": label_data(x.label)}
+            for x in a.missing_inputs
         ],
         "excluded": [
-            {"reason": x.reason, "count": x.count, "label": _label(x.label)} for x in a.excluded
+            {"reason": x.reason, "count": x.count, "label": label_data(x.label)} for x in a.excluded
         ],
     }
 
@@ -131,12 +132,12 @@ def _warning(w: Warning) -> dict[str, Any]:
     return {
         "code": w.code,
         "level": w.level,
-        "label": _label(w.label),
+        "label": label_data(w.label),
         "clause": w.clause,
         "periods": list(w.periods),
-        "amount": _num(w.amount),
-        "amount_max": _num(w.amount_max),
-        "amount_note": _label(w.amount_note),
+        "amount": exact(w.amount),
+        "amount_max": exact(w.amount_max),
+        "amount_note": label_data(w.amount_note),
         "records": w.records,
     }
 
@@ -153,19 +154,19 @@ def range_data(r: RangeAssessment) -> dict[str, Any]:
         },
         "periods": [to_data(a) for a in r.parts],
         "combined": {
-            "scores": {a.period.label: _num(a.score) for a in r.parts},
-            "score_mean": _num(r.score_mean),
-            "fee_deductions": {a.period.label: _num(a.money.fee_deduction) for a in r.parts},
-            "fee_deduction_sum": _num(r.fee_deduction_sum),
-            "item_amounts_sum": _num(r.item_amounts_sum),
-            "payout_ratio_of_mean": _num(r.payout_ratio_of_mean),
-            "rule": _label(r.rule),
+            "scores": {a.period.label: exact(a.score) for a in r.parts},
+            "score_mean": exact(r.score_mean),
+            "fee_deductions": {a.period.label: exact(a.money.fee_deduction) for a in r.parts},
+            "fee_deduction_sum": exact(r.fee_deduction_sum),
+            "item_amounts_sum": exact(r.item_amounts_sum),
+            "payout_ratio_of_mean": exact(r.payout_ratio_of_mean),
+            "rule": label_data(r.rule),
             "rule_clause": r.rule_clause,
         },
         "complete": r.complete,
         "provisional": r.provisional,
         "excluded": [
-            {"reason": x.reason, "count": x.count, "label": _label(x.label)} for x in r.excluded
+            {"reason": x.reason, "count": x.count, "label": label_data(x.label)} for x in r.excluded
         ],
         "warnings": [_warning(w) for w in r.warnings],
     }
@@ -214,37 +215,37 @@ def to_text(a: Assessment, book: Rulebook, lang: str = "zh") -> str:
     out = [f"{book.title.get(lang)} — {_t('title', lang)} {a.period.label}"]
     if a.score is not None:
         suffix = _t("provisional", lang) if a.provisional else ""
-        out.append(f"{_t('score', lang)}: {_num(a.score)} / {_num(a.max_score)}{suffix}")
+        out.append(f"{_t('score', lang)}: {exact(a.score)} / {exact(a.max_score)}{suffix}")
     elif book.components:
         out.append(f"{_t('score', lang)}: — ({_t('incomplete', lang)})")
     if a.points_deducted or a.points_added:
         out.append(
-            f"{_t('deducted', lang)}: {_num(a.points_deducted)}  "
-            f"{_t('added', lang)}: {_num(a.points_added)}"
+            f"{_t('deducted', lang)}: {exact(a.points_deducted)}  "
+            f"{_t('added', lang)}: {exact(a.points_added)}"
         )
     for c in a.components:
         if c.type != "card" or len(a.components) > 1:
-            shown = _num(c.score) or _t("no_data", lang)
+            shown = exact(c.score) or _t("no_data", lang)
             if c.points_deducted or c.points_added:
                 shown += (
-                    f" ({_t('deducted', lang)} {_num(c.points_deducted)}, "
-                    f"{_t('added', lang)} {_num(c.points_added)})"
+                    f" ({_t('deducted', lang)} {exact(c.points_deducted)}, "
+                    f"{_t('added', lang)} {exact(c.points_added)})"
                 )
-            out.append(f"  {c.label.get(lang)} ({_num(c.weight * 100)}%): {shown}")
+            out.append(f"  {c.label.get(lang)} ({exact(c.weight * 100)}%): {shown}")
     m = a.money
     if m.fee_deduction is not None:
-        out.append(f"{_t('fee', lang)}: {_num(m.fee_deduction)} {m.currency}")
+        out.append(f"{_t('fee', lang)}: {exact(m.fee_deduction)} {m.currency}")
     if m.payout_ratio is not None:
-        out.append(f"{_t('payout', lang)}: {_num(m.payout_ratio * 100)}%")
+        out.append(f"{_t('payout', lang)}: {exact(m.payout_ratio * 100)}%")
     if m.pool_year_ratio is not None:
         out.append(
-            f"{_t('pool_year', lang)} ({m.pool_year}): {_num(m.pool_year_average)} → "
-            f"{_num(m.pool_year_ratio * 100)}%{_lacks(m.pool_year_lacking, lang)}"
+            f"{_t('pool_year', lang)} ({m.pool_year}): {exact(m.pool_year_average)} → "
+            f"{exact(m.pool_year_ratio * 100)}%{_lacks(m.pool_year_lacking, lang)}"
         )
     if m.deposit_refund_ratio is not None:
-        amount = f" = {_num(m.deposit_refund_amount)} {m.currency}"
+        amount = f" = {exact(m.deposit_refund_amount)} {m.currency}"
         lacks = _lacks(m.deposit_lacking, lang)
-        out.append(f"{_t('deposit', lang)}: {_num(m.deposit_refund_ratio * 100)}%{amount}{lacks}")
+        out.append(f"{_t('deposit', lang)}: {exact(m.deposit_refund_ratio * 100)}%{amount}{lacks}")
     if a.grade is not None:
         out.append(f"{_t('grade', lang)}: {a.grade.get(lang)}")
     for note in (*m.notes, *a.missing, *(x.label for x in a.excluded)):
@@ -258,11 +259,11 @@ def to_text(a: Assessment, book: Rulebook, lang: str = "zh") -> str:
         return "\n".join(out)
     out.append(f"{_t('lines', lang)}:")
     for ln in counted:
-        figure = f"{_num(ln.amount)} {m.currency}" if ln.amount is not None else _num(ln.points)
+        figure = f"{exact(ln.amount)} {m.currency}" if ln.amount is not None else exact(ln.points)
         sign = "+" if ln.kind == "bonus" else "-" if ln.kind == "deduction" else ""
-        capped = _t("capped", lang).format(raw=_num(ln.raw_points)) if ln.capped else ""
+        capped = _t("capped", lang).format(raw=exact(ln.raw_points)) if ln.capped else ""
         out.append(
-            f"  {ln.code}  {ln.label.get(lang)}  ×{_num(ln.quantity)}  {sign}{figure}{capped}"
+            f"  {ln.code}  {ln.label.get(lang)}  ×{exact(ln.quantity)}  {sign}{figure}{capped}"
         )
     return "\n".join(out)
 
@@ -276,7 +277,7 @@ def warning_text(w: Warning, lang: str) -> str:
     claim = ""
     if w.amount is not None:
         amount = (
-            _num(w.amount) if w.amount_max is None else f"{_num(w.amount)}–{_num(w.amount_max)}"
+            exact(w.amount) if w.amount_max is None else f"{exact(w.amount)}–{exact(w.amount_max)}"
         )
         claim = _t("claim", lang).format(amount=f"{amount} CNY")
     elif w.amount_note is not None:
@@ -289,17 +290,17 @@ def range_text(r: RangeAssessment, book: Rulebook, lang: str = "zh") -> str:
     out = [f"{book.title.get(lang)} — {_t('range_title', lang)} {r.period.label}"]
     out.append(f"{_t('range_periods', lang)}:")
     for a in r.parts:
-        score = _num(a.score) if a.score is not None else "—"
+        score = exact(a.score) if a.score is not None else "—"
         fee = a.money.fee_deduction
-        money = f"  {_t('fee', lang)} {_num(fee)} {a.money.currency}" if fee is not None else ""
+        money = f"  {_t('fee', lang)} {exact(fee)} {a.money.currency}" if fee is not None else ""
         open_ = _t("provisional", lang) if a.provisional else ""
         out.append(f"  {a.period.label}: {score}{money}{open_}")
     if r.score_mean is not None:
-        out.append(f"{_t('range_mean', lang)}: {_num(r.score_mean)}")
+        out.append(f"{_t('range_mean', lang)}: {exact(r.score_mean)}")
     if r.payout_ratio_of_mean is not None:
-        out.append(f"{_t('range_payout', lang)}: {_num(r.payout_ratio_of_mean * 100)}%")
+        out.append(f"{_t('range_payout', lang)}: {exact(r.payout_ratio_of_mean * 100)}%")
     if r.fee_deduction_sum is not None:
-        out.append(f"{_t('range_sum', lang)}: {_num(r.fee_deduction_sum)} CNY")
+        out.append(f"{_t('range_sum', lang)}: {exact(r.fee_deduction_sum)} CNY")
     clause = f" [{r.rule_clause}]" if r.rule_clause else ""
     out.append(f"{_t('range_rule', lang)}: {r.rule.get(lang)}{clause}")
     for x in r.excluded:

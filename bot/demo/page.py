@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
+from bot.app.settings import MINI_APP_PATH
 from bot.demo.people import PEOPLE, DemoPerson
 from bot.localapi import TOKEN, FakeTelegram, JsonDict
 from bot.services.webapp_auth import sign_init_data
@@ -31,7 +32,6 @@ from bot.services.webapp_auth import sign_init_data
 LONG_POLL_SECONDS = 20.0
 MAX_UPLOAD = 10 * 1024 * 1024
 PAGE = files("bot.demo").joinpath("static/index.html")
-MINI_APP = "/app/"
 # What Telegram appends to a Mini App's URL besides the launch data.
 LAUNCH_KEYS = "tgWebAppVersion=8.0&tgWebAppPlatform=demo"
 
@@ -148,7 +148,7 @@ class ChatPage:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or parts.username or parts.password:
             return False
-        here = f"{request.scheme}://{request.host}{MINI_APP}"
+        here = f"{request.scheme}://{request.host}{MINI_APP_PATH}"
         prefixes = [here] if self.webapp_url is None else [here, self.webapp_url]
         address = f"{parts.scheme}://{parts.netloc}{parts.path}"
         return any(address.startswith(p) and ".." not in parts.path for p in prefixes)

@@ -314,9 +314,7 @@ def _overview(
     contract_id: str, book: Rulebook, roles: frozenset[Role], now: dt.datetime
 ) -> ContractOverview:
     periods = tuple(p.label for p in periods_to_look_at(book, now, MAX_PERIODS))
-    return ContractOverview(
-        contract_id, book, frozenset(role.value for role in roles), periods, periods[-1]
-    )
+    return ContractOverview(contract_id, book, frozenset(role.value for role in roles), periods)
 
 
 # -- the requests -------------------------------------------------------------------------
@@ -360,11 +358,8 @@ class Scores:
             uow.lang, report.contract_id, report.book, report.assessment, closed, disputes
         )
 
-    async def deductions(
-        self, asking: Asking, *, asked: Asked, only: FindingFilter | None = None
-    ) -> LedgerView | Choosing:
-        """/deductions [CONTRACT] [PERIOD]: every finding of the period, newest first (``only``
-        those the filter keeps)."""
+    async def deductions(self, asking: Asking, *, asked: Asked) -> LedgerView | Choosing:
+        """/deductions [CONTRACT] [PERIOD]: every finding of the period, newest first."""
         async with self.core.read(asking) as uow:
             actor = uow.actor
             request = read_asked(actor, Action.DEDUCTIONS, asked)
@@ -384,11 +379,7 @@ class Scores:
             found.contract_id,
             contract_ref(actor, Action.DEDUCTIONS, found.contract_id),
             found.period,
-            tuple(
-                finding
-                for finding in (finding_view(v, found.book, notes=notes) for v in found.views)
-                if only is None or only.keeps(finding)
-            ),
+            tuple(finding_view(v, found.book, notes=notes) for v in found.views),
         )
 
     async def finding(self, asking: Asking, *, entry_id: int) -> DetailView:
@@ -419,24 +410,29 @@ class Scores:
     async def history(self, asking: Asking, *, asked: Asked) -> HistoryView | Choosing:
         """/history [CONTRACT]: the last periods' scores and their chart (drawn off the loop,
         after the session is closed)."""
-        async with self.core.read(asking) as uow:
-            request = read_asked(uow.actor, Action.HISTORY, asked)
-            if request.contract is None:
-                return choosing(uow.lang, uow.actor, Action.HISTORY, request)
-            found = await score_history(
-                uow.session,
-                actor=uow.actor,
-                rulebooks=self.core.rulebooks,
-                contract_id=request.contract,
-                now=uow.now,
-            )
-        label = found.period.label
-        png = await asyncio.to_thread(score_chart, found.book, label, found.days, found.scores)
-        return HistoryView(uow.lang, found.contract_id, label, found.scores, png)
+        found = await self._history(asking, asked)
+        if isinstance(found, Choosing):
+            return found
+        lang, history = found
+        label = history.period.label
+        png = await asyncio.to_thread(
+            score_chart, history.book, label, history.days, history.scores
+        )
+        return HistoryView(lang, history.contract_id, label, history.scores, png)
 
     async def trend(self, asking: Asking, *, asked: Asked) -> TrendView | Choosing:
         """The figures the /history chart draws: the last periods, this period by day, and
         the contract's warning and money lines."""
+        found = await self._history(asking, asked)
+        if isinstance(found, Choosing):
+            return found
+        lang, history = found
+        lines = tuple(reference_lines(history.book))
+        label = history.period.label
+        return TrendView(lang, history.contract_id, label, history.scores, history.days, lines)
+
+    async def _history(self, asking: Asking, asked: Asked) -> tuple[str, History] | Choosing:
+        """The asker's language and the contract's history, or the contracts to choose from."""
         async with self.core.read(asking) as uow:
             request = read_asked(uow.actor, Action.HISTORY, asked)
             if request.contract is None:
@@ -448,7 +444,4 @@ class Scores:
                 contract_id=request.contract,
                 now=uow.now,
             )
-        lines = tuple(reference_lines(found.book))
-        return TrendView(
-            uow.lang, found.contract_id, found.period.label, found.scores, found.days, lines
-        )
+        return uow.lang, found

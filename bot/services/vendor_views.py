@@ -195,23 +195,20 @@ def trail_of(view: EntryView) -> tuple[TrailStep, ...]:
             entry.created_at,
             entry.reported_by_id,
             "recorded",
-            None,
-            None,
-            entry.value,
-            entry.quantity,
+            value=entry.value,
+            quantity=entry.quantity,
         )
     ]
     for action in view.actions:
-        state = EntryState(action.state) if action.state is not None else None
         steps.append(
             TrailStep(
                 action.created_at,
                 action.actor_id,
                 action.kind,
-                action.reason,
-                state,
-                action.value,
-                action.quantity,
+                reason=action.reason,
+                state=EntryState(action.state) if action.state is not None else None,
+                value=action.value,
+                quantity=action.quantity,
             )
         )
     return tuple(steps)
@@ -254,7 +251,11 @@ class ContractOverview:
     book: Rulebook
     roles: frozenset[str]
     periods: tuple[str, ...]  # within the term up to the running one, oldest first
-    current: str
+
+    @property
+    def current(self) -> str:
+        """The period the app opens on: the running one, or the term's last once it ended."""
+        return self.periods[-1]
 
 
 @dataclass(frozen=True, slots=True)

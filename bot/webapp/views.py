@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,22 +25,9 @@ from bot.services.vendor_views import (
     TrendView,
 )
 from bot.texts.i18n import show, t
-from scoring.render import to_data
-from scoring.rulebook import Label
+from scoring.render import exact, label_data, to_data
 
 JsonDict = dict[str, Any]
-
-
-def number(value: Decimal | None) -> str | None:
-    """An exact decimal as a string, without a trailing exponent or zeros."""
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
-
-
-def label(value: Label) -> dict[str, str]:
-    return {"zh": value.zh, "en": value.en}
 
 
 def _at(moment: dt.datetime | None, timezone: str) -> str | None:
@@ -56,7 +42,7 @@ def overview(view: Overview, lang: str, texts: Mapping[str, str]) -> JsonDict:
         "contracts": [
             {
                 "id": c.contract_id,
-                "title": label(c.book.title),
+                "title": label_data(c.book.title),
                 "roles": sorted(c.roles),
                 "periods": list(c.periods),
                 "current_period": c.current,
@@ -70,7 +56,7 @@ def assessment(view: ScoreView) -> JsonDict:
     timezone = view.book.contract.timezone
     return {
         "contract": view.contract_id,
-        "title": label(view.book.title),
+        "title": label_data(view.book.title),
         "period": view.assessment.period.label,
         "final": view.closed_at is not None and not view.open_disputes,
         "closed_at": _at(view.closed_at, timezone),
@@ -83,15 +69,15 @@ def trend(view: TrendView, chart: str) -> JsonDict:
     return {
         "contract": view.contract_id,
         "period": view.period,
-        "scores": [{"period": p, "score": number(s)} for p, s in view.scores],
-        "days": [{"date": d.isoformat(), "score": number(s)} for d, s in view.days],
-        "lines": [number(line) for line in view.lines],
+        "scores": [{"period": p, "score": exact(s)} for p, s in view.scores],
+        "days": [{"date": d.isoformat(), "score": exact(s)} for d, s in view.days],
+        "lines": [exact(line) for line in view.lines],
         "chart": chart,
     }
 
 
 def _cost(cost: Cost) -> JsonDict:
-    return {"points": number(cost.points), "amount": number(cost.amount)}
+    return {"points": exact(cost.points), "amount": exact(cost.amount)}
 
 
 def dispute(view: DisputeView, timezone: str, names: Mapping[int, str]) -> JsonDict:
@@ -113,18 +99,18 @@ def finding(view: FindingView, names: Mapping[int, str]) -> JsonDict:
         "id": view.id,
         "item": {
             "code": item.code,
-            "label": label(item.label),
+            "label": label_data(item.label),
             "clause": item.clause,
             "kind": item.kind.value,
         },
         "staff": view.staff,
         "occurred_at": _at(view.occurred_at, view.timezone),
         "value": view.value,
-        "quantity": number(view.quantity),
+        "quantity": exact(view.quantity),
         **_cost(view.cost),
         "recorded": {
             "value": view.recorded_value,
-            "quantity": number(view.recorded_quantity),
+            "quantity": exact(view.recorded_quantity),
             **_cost(view.recorded_cost),
         },
         "corrected": view.corrected,
@@ -145,7 +131,7 @@ def ledger(view: LedgerView, everything: LedgerView) -> JsonDict:
         "contract": view.contract_id,
         "period": view.period.label,
         "filters": {
-            "items": [{"code": i.code, "label": label(i.label)} for i in items.values()],
+            "items": [{"code": i.code, "label": label_data(i.label)} for i in items.values()],
             "staff": sorted({f.staff for f in every if f.staff}),
             "inspectors": sorted({f.inspector for f in every if f.inspector}),
             "statuses": sorted({f.state.value for f in every}),
