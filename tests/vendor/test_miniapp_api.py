@@ -363,6 +363,14 @@ async def test_a_reduction_needs_a_lower_figure(app: App) -> None:
         MANAGER, f"/disputes/{dispute_id}/decision", outcome="reduce", figure="3", reason="多"
     )
     assert (status, refused["error"]) == (400, "not_a_reduction")
+    status, refused = await app.post(
+        MANAGER, f"/disputes/{dispute_id}/decision", outcome="approve", reason="好"
+    )
+    assert (status, refused["error"]) == (400, "bad_outcome")
+    status, refused = await app.post(MANAGER, "/disputes/abc/decision", outcome="uphold")
+    assert (status, refused["error"]) == (404, "dispute_unknown")
+    _, still = await app.get(MANAGER, f"/findings/{entry}")
+    assert still["finding"]["dispute"]["status"] == "open" and still["finding"]["quantity"] == "2"
     status, decided = await app.post(
         MANAGER, f"/disputes/{dispute_id}/decision", outcome="reduce", figure="1", reason="一人"
     )
